@@ -1,0 +1,44 @@
+# Pitstop — two commands: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pitstop
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test install lint test-sqlite test-postgres browser-deps postgres serve seed clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install  ## venv, migrate SQLite, demo data, server on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --customers 2000 --if-empty
+	@echo "Pitstop: http://127.0.0.1:8000  (accounts above, password pitstop-demo)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+browser-deps:  ## Debian's Chromium for the browser tests (skipped when already there)
+	@command -v /usr/bin/chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+postgres:  ## start the machine's PostgreSQL if it is not running
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test-sqlite: install browser-deps
+	$(VENV)/bin/pytest
+
+test-postgres: install browser-deps postgres
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+test: lint test-sqlite test-postgres  ## ruff, then the whole suite on SQLite and on PostgreSQL
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,139 @@
+"""Organisation (DOMAIN §14): dealer group → stores (4S店) → departments, and staff with roles."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class DealerGroup(models.Model):
+    name = models.CharField("集团名称", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "经销商集团"
+
+    def __str__(self):
+        return self.name
+
+
+class Store(models.Model):
+    """A 4S store; every customer-owned row carries its store."""
+
+    group = models.ForeignKey(DealerGroup, on_delete=models.PROTECT, related_name="stores")
+    code = models.CharField("门店代码", max_length=20, unique=True)
+    name = models.CharField("门店名称", max_length=100)
+    city = models.CharField("城市", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "门店"
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        SALES = "sales", "销售部"
+        AFTER_SALES = "after_sales", "售后服务部"
+        CALL_CENTRE = "call_centre", "客服中心"
+        QUALITY = "quality", "质量部"
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="departments")
+    kind = models.CharField("部门", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门"
+        constraints = [models.UniqueConstraint(fields=["store", "kind"], name="uniq_department_kind")]
+
+    def __str__(self):
+        return f"{self.store} · {self.get_kind_display()}"
+
+
+class Role(models.TextChoices):
+    ADVISOR = "advisor", "服务顾问"
+    TECHNICIAN = "technician", "技师"
+    TEAM_LEADER = "team_leader", "班组长"
+    CALL_CENTRE_AGENT = "call_centre_agent", "客服专员"
+    SALESPERSON = "salesperson", "销售顾问"
+    COMPLAINT_HANDLER = "complaint_handler", "投诉专员"
+    STORE_MANAGER = "store_manager", "门店经理"
+    GROUP_ADMIN = "group_admin", "集团管理员"
+
+
+class User(AbstractUser):
+    """A staff member. Group admins see every store of their group; others only their stores."""
+
+    role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.ADVISOR)
+    dealer_group = models.ForeignKey(
+        DealerGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="集团"
+    )
+    stores = models.ManyToManyField(Store, blank=True, related_name="staff", verbose_name="所属门店")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff", verbose_name="部门"
+    )
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "员工"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def is_group_admin(self) -> bool:
+        return self.role == Role.GROUP_ADMIN
+
+    def accessible_store_ids(self) -> frozenset[int]:
+        """The stores whose rows this user may read and write (cached per user object)."""
+        cached = getattr(self, "_store_ids", None)
+        if cached is None:
+            if self.is_group_admin:
+                cached = frozenset(Store.objects.filter(group_id=self.dealer_group_id).values_list("id", flat=True))
+            else:
+                cached = frozenset(self.stores.values_list("id", flat=True))
+            self._store_ids = cached
+        return cached
+
+    def default_store_id(self) -> int | None:
+        """Where a new record goes when the caller names no store: a single-store user's own store."""
+        ids = self.accessible_store_ids()
+        return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def issue(cls, user) -> str:
+        raw = secrets.token_urlsafe(32)
+        expires = timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS)
+        cls.objects.create(user=user, key_hash=_hash_token(raw), expires_at=expires)
+        return raw
+
+    @classmethod
+    def user_for(cls, raw: str):
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=_hash_token(raw), expires_at__gt=timezone.now(), user__is_active=True)
+            .first()
+        )
+        return token.user if token else None

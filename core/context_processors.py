@@ -1,0 +1,22 @@
+"""The navigation shell: every domain of the brief, in the order staff meet them in a day."""
+
+NAVIGATION = [
+    ("customers:list", "客户档案", "customers"),
+    ("vehicles:list", "车辆档案", "vehicles"),
+    ("module", "提醒与关怀", "reminders"),
+    ("module", "预约", "appointments"),
+    ("module", "维修工单", "workshop"),
+    ("module", "回访与调查", "followups"),
+    ("module", "投诉", "complaints"),
+    ("module", "售后线索", "leads"),
+    ("module", "会员与推荐", "loyalty"),
+    ("module", "展厅销售", "showroom"),
+    ("module", "数据看板", "kpis"),
+]
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    section = (request.resolver_match.namespace or request.resolver_match.kwargs.get("slug")) if request.resolver_match else ""
+    return {"nav_items": NAVIGATION, "nav_section": section}

@@ -1,0 +1,20 @@
+from django.db import models
+
+from core.policies import POLICIES
+
+
+class StoreSetting(models.Model):
+    """A manager's override of one configurable number of the brief for one store."""
+
+    store = models.ForeignKey("accounts.Store", on_delete=models.CASCADE, related_name="settings")
+    key = models.CharField("参数", max_length=80, choices=[(k, p.label) for k, p in POLICIES.items()])
+    value = models.JSONField("取值")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "门店参数"
+        verbose_name_plural = "门店参数"
+        constraints = [models.UniqueConstraint(fields=["store", "key"], name="uniq_store_setting")]
+
+    def __str__(self):
+        return f"{self.store} · {self.key} = {self.value}"

@@ -1,0 +1,35 @@
+"""Configurable numbers of the brief: defaults here, per-store overrides in StoreSetting.
+
+DOMAIN.md: "Where this brief gives a number, that number is a configurable default (per store,
+in the database, editable by a manager), not a constant in code."
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Policy:
+    key: str
+    default: int | float | str
+    label: str
+
+
+POLICIES = {
+    p.key: p
+    for p in [
+        Policy("odometer.max_km_per_day", 2000, "里程单日最大合理增量（公里/天），超过则标记异常"),
+        Policy("odometer.default_km_per_day", 40, "无里程历史时的默认日均行驶里程（公里/天）"),
+    ]
+}
+
+
+def policy_value(store_id: int | None, key: str):
+    """The store's value for a configurable number, or the brief's default."""
+    from core.models import StoreSetting
+
+    policy = POLICIES[key]
+    if store_id is not None:
+        value = StoreSetting.objects.filter(store_id=store_id, key=key).values_list("value", flat=True).first()
+        if value is not None:
+            return type(policy.default)(value)
+    return policy.default

@@ -1,0 +1,444 @@
+"""Demo and scale data: one dealer group, two stores, a user per role, N customers with vehicles.
+
+Customers, vehicles and their histories go in with set-based bulk inserts (COPY / executemany)
+and explicit ids, so 1,000,000 customers load in minutes, not hours (PERFORMANCE.md).
+"""
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from faker.providers.person.zh_CN import Provider as NameProvider
+
+from accounts.models import DealerGroup, Department, Role, Store, User
+from core.db import analyze, bulk_insert, is_postgres, next_id, reset_sequences
+from customers.models import Customer, CustomerMobile, Interaction
+from customers.validators import name_search_keys
+from vehicles.models import OdometerReading, Ownership, Vehicle
+from vehicles.validators import vin_check_digit
+
+DEMO_PASSWORD = "pitstop-demo"
+
+# (username, role, store code or None for the whole group, display name)
+DEMO_ACCOUNTS = [
+    ("admin", Role.GROUP_ADMIN, None, "集团管理员"),
+    ("advisor_a", Role.ADVISOR, "GZ01", "王顾问"),
+    ("advisor_b", Role.ADVISOR, "SZ01", "李顾问"),
+    ("technician_a", Role.TECHNICIAN, "GZ01", "赵技师"),
+    ("team_leader_a", Role.TEAM_LEADER, "GZ01", "钱班组长"),
+    ("agent_a", Role.CALL_CENTRE_AGENT, "GZ01", "孙客服"),
+    ("sales_a", Role.SALESPERSON, "GZ01", "周销售"),
+    ("complaints_a", Role.COMPLAINT_HANDLER, "GZ01", "吴投诉专员"),
+    ("manager_a", Role.STORE_MANAGER, "GZ01", "郑店长"),
+    ("manager_b", Role.STORE_MANAGER, "SZ01", "冯店长"),
+]
+STORES = [("GZ01", "广州天河4S店", "广州", "A"), ("SZ01", "深圳南山4S店", "深圳", "B")]
+_DEPARTMENT_OF_ROLE = {
+    Role.ADVISOR: Department.Kind.AFTER_SALES,
+    Role.TECHNICIAN: Department.Kind.AFTER_SALES,
+    Role.TEAM_LEADER: Department.Kind.AFTER_SALES,
+    Role.CALL_CENTRE_AGENT: Department.Kind.CALL_CENTRE,
+    Role.SALESPERSON: Department.Kind.SALES,
+    Role.COMPLAINT_HANDLER: Department.Kind.QUALITY,
+    Role.STORE_MANAGER: Department.Kind.AFTER_SALES,
+}
+
+
+@dataclass(frozen=True)
+class CatalogueModel:
+    brand: str
+    model: str
+    powertrain: str
+    wmi: str
+    battery_kwh: str | None = None
+    options: tuple[str, ...] = ()
+
+    @property
+    def options_json(self) -> str:
+        return json.dumps(list(self.options), ensure_ascii=False)
+
+
+CATALOGUE = [
+    CatalogueModel("大众", "帕萨特", "petrol", "LSV", options=("驾驶辅助包",)),
+    CatalogueModel("大众", "途观L", "petrol", "LSV"),
+    CatalogueModel("丰田", "凯美瑞双擎", "hybrid", "LVG", options=("丰田智行安全",)),
+    CatalogueModel("本田", "雅阁", "petrol", "LHG"),
+    CatalogueModel("宝马", "5系", "petrol", "LBV", options=("驾驶辅助包", "豪华音响")),
+    CatalogueModel("奔驰", "C级", "petrol", "LE4"),
+    CatalogueModel("别克", "GL8", "petrol", "LSG", options=("七座商务",)),
+    CatalogueModel("比亚迪", "汉EV", "bev", "LGX", "76.9", ("智能驾驶辅助",)),
+    CatalogueModel("比亚迪", "宋PLUS DM-i", "phev", "LGX", "18.3"),
+    CatalogueModel("特斯拉", "Model Y", "bev", "LRW", "60.0", ("增强版自动辅助驾驶",)),
+    CatalogueModel("理想", "L7", "phev", "LW4", "42.8"),
+    CatalogueModel("五菱", "宏光MINIEV", "bev", "LZW", "17.3"),
+]
+_ALNUM = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O: CN plates avoid them
+_CITY_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_VIN_ALNUM = _ALNUM.replace("Q", "")  # VINs avoid Q as well
+_MOBILE_PREFIXES = [
+    "138",
+    "139",
+    "137",
+    "136",
+    "135",
+    "150",
+    "151",
+    "152",
+    "158",
+    "159",
+    "186",
+    "187",
+    "188",
+    "189",
+    "133",
+    "153",
+    "180",
+    "181",
+]
+_SURNAMES = [name for name, _ in sorted(NameProvider.last_names.items(), key=lambda kv: -kv[1])[:120]]
+_SURNAME_WEIGHTS = [NameProvider.last_names[name] for name in _SURNAMES]
+_GIVEN = list(NameProvider.first_names)
+_CHANNELS = ["phone_in", "phone_out", "wechat", "sms", "walk_in", "online"]
+_SUMMARIES = [
+    "咨询保养价格与所需时间",
+    "预约下周六上午保养",
+    "反馈空调制冷效果一般，建议到店检测",
+    "询问保险续保优惠",
+    "到店更换轮胎，顺便检查刹车片",
+    "回访：对上次服务满意",
+    "咨询充电桩安装流程",
+]
+
+
+def ensure_organisation() -> dict[str, Store]:
+    group, _ = DealerGroup.objects.get_or_create(name="华南汽车服务集团")
+    stores = {}
+    for code, name, city, _letter in STORES:
+        store, _ = Store.objects.get_or_create(code=code, defaults={"group": group, "name": name, "city": city})
+        for kind in Department.Kind.values:
+            Department.objects.get_or_create(store=store, kind=kind)
+        stores[code] = store
+    return stores
+
+
+def ensure_demo_accounts(stores: dict[str, Store]) -> list[User]:
+    """The fixed demo logins of the acceptance contract; passwords are reset to the demo one."""
+    group = next(iter(stores.values())).group
+    users = []
+    for username, role, store_code, display in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.role, user.display_name, user.dealer_group = role, display, group
+        user.is_staff = role in (Role.GROUP_ADMIN, Role.STORE_MANAGER)
+        user.is_superuser = role == Role.GROUP_ADMIN
+        if store_code:
+            user.department = Department.objects.get(store=stores[store_code], kind=_DEPARTMENT_OF_ROLE[role])
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.stores.set([stores[store_code]] if store_code else list(stores.values()))
+        users.append(user)
+    return users
+
+
+def demo_mobile(i: int) -> str:
+    """A distinct, valid CN mobile for every index i (an affine bijection on 8 digits)."""
+    prefix = _MOBILE_PREFIXES[i % len(_MOBILE_PREFIXES)]
+    return f"+86{prefix}{(i // len(_MOBILE_PREFIXES) * 48271 + 12345) % 100_000_000:08d}"
+
+
+def demo_vin(model: CatalogueModel, i: int, dice) -> str:
+    vds = "".join(dice.pick(_VIN_ALNUM) for _ in range(5))
+    body = model.wmi + vds + "0" + "P" + dice.pick("ABCDEFGH") + f"{i % 1_000_000:06d}"
+    return body[:8] + vin_check_digit(body) + body[9:]
+
+
+def demo_plate(city_letter: str, i: int, electrified: bool) -> str:
+    """A distinct plate for every vehicle index: base-34 for petrol cars, D/F new-energy otherwise."""
+    if electrified:  # 粤A D 1 2345: D/F + one character + 4 digits, 680,000 per city letter
+        block, k = divmod(i, 680_000)
+        letter = _CITY_LETTERS[(_CITY_LETTERS.index(city_letter) + block) % len(_CITY_LETTERS)]
+        return f"粤{letter}{'DF'[k % 2]}{_ALNUM[(k // 2) % len(_ALNUM)]}{k // 68:04d}"
+    digits, n = [], i
+    for _ in range(5):
+        n, r = divmod(n, len(_ALNUM))
+        digits.append(_ALNUM[r])
+    return f"粤{city_letter}{''.join(reversed(digits))}"
+
+
+class _Adapters:
+    """Python values in the form each backend's raw insert wants."""
+
+    def __init__(self):
+        sqlite = not is_postgres()
+        self.date = (lambda d: d.isoformat() if d else None) if sqlite else (lambda d: d)
+        now = timezone.now()
+        self.now = connection.ops.adapt_datetimefield_value(now)
+        # SQLite keeps naive UTC text; PostgreSQL takes aware datetimes.
+        self._base = now.replace(tzinfo=None) if sqlite else now
+        self._sqlite = sqlite
+
+    def ago(self, delta: dt.timedelta):
+        value = self._base - delta
+        return value.isoformat(" ") if self._sqlite else value
+
+
+def seed_customers(stores: dict[str, Store], count: int, seed: int = 42, staff: list[User] | None = None) -> int:
+    """Insert `count` customers (half per store) with vehicles, ownerships, odometer histories
+    and interactions, in chunks so memory stays flat at 1M."""
+    dice = _Dice(seed)
+    names = _name_pool(dice)
+    adapt = _Adapters()
+    store_list = [(stores[code], letter) for code, _n, _c, letter in STORES]
+    staff_by_store = {s.id: [u.id for u in (staff or []) if s in u.stores.all()] or [None] for s, _ in store_list}
+    first_customer, first_vehicle = next_id(Customer), next_id(Vehicle)
+    ids = {
+        "mobile": next_id(CustomerMobile),
+        "ownership": next_id(Ownership),
+        "reading": next_id(OdometerReading),
+        "interaction": next_id(Interaction),
+    }
+    today = timezone.localdate()
+    chunk = 50_000
+    vehicle_id = first_vehicle
+    for start in range(0, count, chunk):
+        rows = _Chunk()
+        for offset in range(start, min(start + chunk, count)):
+            cid = first_customer + offset
+            store, letter = store_list[cid % 2]
+            _one_customer(rows, dice, adapt, cid, store.id, staff_by_store[store.id], ids, names)
+            for _ in range(2 if dice.chance(0.1) else 1):
+                _one_vehicle(rows, dice, adapt, vehicle_id, cid, store.id, letter, today, ids)
+                vehicle_id += 1
+        with transaction.atomic():
+            rows.flush()
+    reset_sequences(Customer, CustomerMobile, Vehicle, Ownership, OdometerReading, Interaction)
+    analyze()
+    return count
+
+
+class _Chunk:
+    TABLES = {
+        "customer": (
+            Customer._meta.db_table,
+            [
+                "id",
+                "store_id",
+                "name",
+                "name_pinyin",
+                "name_initials",
+                "mobile",
+                "gender",
+                "birthday",
+                "birthday_is_lunar",
+                "id_type",
+                "id_number",
+                "address",
+                "company",
+                "preferred_channel",
+                "preferred_time",
+                "decision_maker",
+                "source",
+                "member_tier",
+                "manual_tags",
+                "derived_tags",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+        "mobile": (CustomerMobile._meta.db_table, ["id", "store_id", "customer_id", "number", "last4", "is_primary", "label"]),
+        "vehicle": (
+            Vehicle._meta.db_table,
+            [
+                "id",
+                "store_id",
+                "owner_id",
+                "vin",
+                "vin_last6",
+                "plate",
+                "brand",
+                "model",
+                "trim",
+                "powertrain",
+                "options",
+                "colour",
+                "purchase_date",
+                "delivery_date",
+                "first_registration_date",
+                "warranty_end_date",
+                "warranty_end_km",
+                "insurance_expiry",
+                "inspection_due",
+                "odometer_km",
+                "odometer_read_on",
+                "battery_capacity_kwh",
+                "battery_soh_percent",
+                "home_charger",
+                "charging_habit",
+                "ev_warranty_end_date",
+                "ota_version",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+        "ownership": (Ownership._meta.db_table, ["id", "vehicle_id", "customer_id", "role", "started_on"]),
+        "reading": (
+            OdometerReading._meta.db_table,
+            ["id", "vehicle_id", "km", "read_on", "source", "is_meter_replacement", "is_flagged", "flag_reason", "created_at"],
+        ),
+        "interaction": (
+            Interaction._meta.db_table,
+            ["id", "store_id", "customer_id", "staff_id", "channel", "direction", "occurred_at", "summary", "outcome"],
+        ),
+    }
+
+    def __init__(self):
+        self.rows = {name: [] for name in self.TABLES}
+
+    def flush(self):
+        for name, (table, columns) in self.TABLES.items():
+            bulk_insert(table, columns, self.rows[name])
+
+
+class _Dice:
+    """Cheaper random picks than random.choice/randint: the generator runs millions of times."""
+
+    def __init__(self, seed: int):
+        self.random = random.Random(seed).random
+
+    def pick(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def between(self, low: int, high: int) -> int:
+        return low + int(self.random() * (high - low + 1))
+
+    def chance(self, p: float) -> bool:
+        return self.random() < p
+
+
+def _name_pool(dice: _Dice, size: int = 20_000) -> list[tuple[str, str, str]]:
+    """Realistic names with their pinyin keys, computed once: pypinyin is the slow part."""
+    pool = []
+    for _ in range(size):
+        surname = random.Random(dice.random()).choices(_SURNAMES, _SURNAME_WEIGHTS)[0]
+        name = surname + dice.pick(_GIVEN) + (dice.pick(_GIVEN) if dice.chance(0.7) else "")
+        pool.append((name, *name_search_keys(name)))
+    return pool
+
+
+_TIERS = ["none"] * 70 + ["silver"] * 18 + ["gold"] * 9 + ["platinum"] * 3
+_PREFERRED = ["wechat", "phone", "sms"]
+_SOURCES = ["walk_in", "online", "referral", "event", "phone"]
+_COLOURS = ["白色", "黑色", "灰色", "蓝色", "红色"]
+
+
+def _one_customer(rows, dice, adapt, cid, store_id, staff_ids, ids, names):
+    name, pinyin, initials = dice.pick(names)
+    mobile = demo_mobile(cid)
+    birthday = dt.date(dice.between(1960, 2002), dice.between(1, 12), dice.between(1, 28)) if dice.chance(0.8) else None
+    lunar = birthday is not None and dice.chance(0.2)
+    company = "顺达物流有限公司" if dice.chance(0.03) else ""
+    rows.rows["customer"].append(
+        (
+            cid,
+            store_id,
+            name,
+            pinyin,
+            initials,
+            mobile,
+            dice.pick("MF"),
+            adapt.date(birthday),
+            lunar,
+            "",
+            "",
+            "",
+            company,
+            dice.pick(_PREFERRED),
+            "",
+            "",
+            dice.pick(_SOURCES),
+            dice.pick(_TIERS),
+            "[]",
+            "[]",
+            adapt.now,
+            adapt.now,
+        )
+    )
+    rows.rows["mobile"].append((ids["mobile"], store_id, cid, mobile, mobile[-4:], True, ""))
+    ids["mobile"] += 1
+    for _ in range(dice.pick((0, 1, 1, 2))):
+        channel = dice.pick(_CHANNELS)
+        direction = "out" if channel in ("phone_out", "sms") else "in"
+        when = adapt.ago(dt.timedelta(days=dice.between(0, 700), minutes=dice.between(0, 1440)))
+        rows.rows["interaction"].append(
+            (ids["interaction"], store_id, cid, dice.pick(staff_ids), channel, direction, when, dice.pick(_SUMMARIES), "")
+        )
+        ids["interaction"] += 1
+
+
+def _one_vehicle(rows, dice, adapt, vid, cid, store_id, letter, today, ids):
+    model = dice.pick(CATALOGUE)
+    electrified = model.powertrain in ("bev", "phev")
+    purchase = today - dt.timedelta(days=dice.between(30, 6 * 365))
+    delivery = purchase + dt.timedelta(days=dice.between(0, 10))
+    readings = _odometer_history(dice, delivery, today, 15 + dice.random() * 75)
+    last_km, last_on = readings[-1]
+    vin = demo_vin(model, vid, dice)
+    rows.rows["vehicle"].append(
+        (
+            vid,
+            store_id,
+            cid,
+            vin,
+            vin[-6:],
+            demo_plate(letter, vid, electrified),
+            model.brand,
+            model.model,
+            "",
+            model.powertrain,
+            model.options_json,
+            dice.pick(_COLOURS),
+            adapt.date(purchase),
+            adapt.date(delivery),
+            adapt.date(delivery),
+            adapt.date(purchase + dt.timedelta(days=3 * 365)),
+            100_000,
+            adapt.date(_next_anniversary(delivery, today)),
+            adapt.date(purchase + dt.timedelta(days=6 * 365)),
+            last_km,
+            adapt.date(last_on),
+            model.battery_kwh,
+            f"{86 + dice.random() * 14:.1f}" if electrified else None,
+            electrified and dice.chance(0.6),
+            "",
+            adapt.date(purchase + dt.timedelta(days=8 * 365)) if electrified else None,
+            "",
+            adapt.now,
+            adapt.now,
+        )
+    )
+    rows.rows["ownership"].append((ids["ownership"], vid, cid, "owner", adapt.date(delivery)))
+    ids["ownership"] += 1
+    for km, read_on in readings:
+        rows.rows["reading"].append((ids["reading"], vid, km, adapt.date(read_on), "workshop", False, False, "", adapt.now))
+        ids["reading"] += 1
+
+
+def _next_anniversary(start: dt.date, today: dt.date) -> dt.date:
+    day = min(start.day, 28) if start.month == 2 else start.day
+    this_year = dt.date(today.year, start.month, day)
+    return this_year if this_year > today else dt.date(today.year + 1, start.month, day)
+
+
+def _odometer_history(dice: _Dice, delivery: dt.date, today: dt.date, km_per_day: float) -> list[tuple[int, dt.date]]:
+    """Readings at roughly half-yearly visits, rising at the vehicle's own pace."""
+    readings, day, km = [], delivery, dice.between(5, 30)
+    readings.append((km, delivery))
+    while True:
+        day = day + dt.timedelta(days=dice.between(120, 240))
+        if day > today or len(readings) >= 4:
+            break
+        km += int((day - readings[-1][1]).days * km_per_day * (0.8 + dice.random() * 0.4))
+        readings.append((km, day))
+    return readings
