@@ -1,5 +1,5 @@
 from django.contrib.auth import authenticate
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.models import ApiToken
 
@@ -33,8 +33,8 @@ def token_issue(request, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"detail": "用户名或密码错误", "errors": {}}
-    return 200, {"token": ApiToken.issue(user)}
+        return Status(401, {"detail": "用户名或密码错误", "errors": {}})
+    return Status(200, {"token": ApiToken.issue(user)})
 
 
 @router.get("/me", response=MeOut)

@@ -21,6 +21,16 @@ class InvalidInput(DomainError):
         super().__init__(detail, errors)
 
 
+def full_clean_or_invalid(instance, **options) -> None:
+    """Run Django's model validation (choices, lengths) and report it as field errors."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**options)
+    except ValidationError as exc:
+        raise InvalidInput({field: "；".join(messages) for field, messages in exc.message_dict.items()}) from None
+
+
 class Conflict(DomainError):
     """The request clashes with the current state (duplicate, illegal transition) → 409."""
 

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from core.api import paginate
 from core.scoping import scoped
@@ -41,7 +41,7 @@ def customer_list(request, params: Query[CustomerQuery]):
 @router.post("", response={201: CustomerOut})
 def customer_create(request, payload: CustomerIn):
     customer = services.customer_create(user=request.auth, **payload.dict())
-    return 201, customer
+    return Status(201, customer)
 
 
 @router.get("/{int:customer_id}", response=CustomerOut)
@@ -79,7 +79,7 @@ def interaction_create(request, payload: InteractionIn):
     customer = selectors.customer_get(user=request.auth, customer_id=data.pop("customer_id"))
     vehicle_id = data.pop("vehicle_id")
     vehicle = get_object_or_404(scoped(Vehicle.objects, request.auth), pk=vehicle_id) if vehicle_id else None
-    return 201, services.interaction_create(user=request.auth, customer=customer, vehicle=vehicle, **data)
+    return Status(201, services.interaction_create(user=request.auth, customer=customer, vehicle=vehicle, **data))
 
 
 @interactions_router.get("/{int:interaction_id}", response=InteractionOut)

@@ -13,7 +13,7 @@ _DIGITS = "〇一二三四五六七八九"
 def validate_lunar_birthday(birthday: dt.date, field: str = "birthday") -> None:
     """A lunar birthday is entered as lunar year-month-day; that day must exist in the lunar calendar."""
     try:
-        LunarDate(birthday.year, birthday.month, birthday.day).toSolarDate()
+        LunarDate(birthday.year, birthday.month, birthday.day).to_solar_date()
     except ValueError:
         raise InvalidInput({field: "该农历日期不存在，请核对（农历小月只有 29 天）"}) from None
 
@@ -32,7 +32,7 @@ def birthday_in_year(birthday: dt.date, is_lunar: bool, year: int) -> dt.date:
             return dt.date(year, 2, 28)
     for day in (birthday.day, 29):
         try:
-            return LunarDate(year, birthday.month, day).toSolarDate()
+            return LunarDate(year, birthday.month, day).to_solar_date()
         except ValueError:
             continue
     raise ValueError(f"no lunar {birthday.month}/{birthday.day} in {year}")

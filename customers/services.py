@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.errors import DuplicateCustomer, InvalidInput
+from core.errors import DuplicateCustomer, InvalidInput, full_clean_or_invalid
 from core.scoping import store_for_write
 from customers.birthdays import validate_lunar_birthday
 from customers.models import Consent, ConsentPurpose, Customer, CustomerMobile, Interaction
@@ -82,7 +82,7 @@ def _apply_profile(customer: Customer, fields: dict) -> None:
     _check_birthday(customer.birthday, customer.birthday_is_lunar)
     if not isinstance(customer.manual_tags, list) or not all(isinstance(t, str) for t in customer.manual_tags):
         raise InvalidInput({"manual_tags": "标签必须是文字列表"})
-    customer.full_clean(exclude=["store", "created_by", "referred_by"], validate_unique=False)
+    full_clean_or_invalid(customer, exclude=["store", "created_by", "referred_by"], validate_unique=False)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from core.api import paginate
 from customers.selectors import customer_get
@@ -30,7 +30,7 @@ def vehicle_create(request, payload: VehicleIn):
     data = payload.dict()
     owner = customer_get(user=request.auth, customer_id=data.pop("customer_id"))
     vehicle, warnings = services.vehicle_create(user=request.auth, owner=owner, **data)
-    return 201, _saved(vehicle, warnings)
+    return Status(201, _saved(vehicle, warnings))
 
 
 @router.get("/{int:vehicle_id}", response=VehicleOut)
@@ -62,4 +62,4 @@ def odometer_history(request, vehicle_id: int):
 def odometer_record(request, vehicle_id: int, payload: OdometerIn):
     """Record a reading; lower than the last → 422 unless `is_meter_replacement`; big jumps are flagged."""
     vehicle = selectors.vehicle_get(user=request.auth, vehicle_id=vehicle_id)
-    return 201, services.odometer_record(user=request.auth, vehicle=vehicle, **payload.dict())
+    return Status(201, services.odometer_record(user=request.auth, vehicle=vehicle, **payload.dict()))

@@ -7,7 +7,7 @@ from vehicles.models import OdometerReading, Powertrain
 class VehicleForm(forms.Form):
     vin = forms.CharField(label="车架号（VIN）", max_length=30)
     plate = forms.CharField(label="车牌号", max_length=20, required=False)
-    brand = forms.CharField(label="品牌", max_length=40)
+    brand = forms.CharField(label="品牌", max_length=40, required=False)
     model = forms.CharField(label="车型", max_length=60)
     trim = forms.CharField(label="配置", max_length=60, required=False)
     powertrain = forms.ChoiceField(label="动力类型", choices=Powertrain.choices)

@@ -29,7 +29,7 @@ class Vehicle(models.Model):
     vin = models.CharField("车架号", max_length=17)
     vin_last6 = models.CharField(max_length=6, editable=False)
     plate = models.CharField("车牌号", max_length=10, blank=True, default="")
-    brand = models.CharField("品牌", max_length=40)
+    brand = models.CharField("品牌", max_length=40, blank=True, default="")
     model = models.CharField("车型", max_length=60)
     trim = models.CharField("配置", max_length=60, blank=True, default="")
     powertrain = models.CharField("动力类型", max_length=10, choices=Powertrain.choices)

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, full_clean_or_invalid
 from core.policies import policy_value
 from customers.models import Customer
 from vehicles.models import OdometerReading, Ownership, Powertrain, Vehicle
@@ -46,8 +46,6 @@ def _apply_details(vehicle: Vehicle, fields: dict) -> None:
 
 def _check_details(vehicle: Vehicle) -> None:
     errors = {}
-    if not (vehicle.brand or "").strip():
-        errors["brand"] = "请填写品牌"
     if not (vehicle.model or "").strip():
         errors["model"] = "请填写车型"
     if vehicle.powertrain not in Powertrain.values:
@@ -63,10 +61,7 @@ def _check_details(vehicle: Vehicle) -> None:
         errors["options"] = "选装必须是文字列表"
     if errors:
         raise InvalidInput(errors)
-    try:
-        vehicle.full_clean(exclude=["store", "owner", "driver"], validate_unique=False, validate_constraints=False)
-    except Exception as exc:  # django.core.exceptions.ValidationError
-        raise InvalidInput({k: "；".join(v) for k, v in exc.message_dict.items()}) from None
+    full_clean_or_invalid(vehicle, exclude=["store", "owner", "driver"], validate_unique=False, validate_constraints=False)
 
 
 def _driver(customer: Customer, driver_id: int | None) -> Customer | None:

@@ -1,0 +1,115 @@
+"""DOMAIN §14: a user of store A gets 404 for store B's objects on every route that takes an id.
+
+The routes are enumerated from the URL conf and the OpenAPI schema, so a new route that takes an
+id is covered automatically; a route this suite cannot fill in fails loudly instead of passing.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pitstop.api import api
+
+
+@pytest.fixture
+def store_b_objects(advisor_bob, customer_b):
+    from customers.services import interaction_create
+    from vehicles.services import vehicle_create
+
+    vehicle, _ = vehicle_create(
+        user=advisor_bob,
+        owner=customer_b,
+        vin="1M8GDM9AXKP042788",
+        plate="粤B12345",
+        brand="大众",
+        model="帕萨特",
+        powertrain="petrol",
+        purchase_date=__import__("datetime").date(2024, 1, 1),
+    )
+    interaction = interaction_create(user=advisor_bob, customer=customer_b, channel="wechat", direction="in", summary="hi")
+    return {"customer_id": customer_b.id, "vehicle_id": vehicle.id, "interaction_id": interaction.id}
+
+
+# A valid body for every route with an id that takes one, so the request reaches the lookup.
+VALID_BODIES = {
+    ("PATCH", "/api/customers/{customer_id}"): {"company": "x"},
+    ("PUT", "/api/customers/{customer_id}/consents"): {"purpose": "marketing_sms", "granted": True, "source": "x"},
+    ("PATCH", "/api/vehicles/{vehicle_id}"): {"colour": "红"},
+    ("POST", "/api/vehicles/{vehicle_id}/transfer"): {"new_owner_id": 1, "on": "2025-01-01"},
+    ("POST", "/api/vehicles/{vehicle_id}/odometer"): {"km": 10, "read_on": "2025-01-01"},
+}
+
+
+def _api_operations():
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        if "{" in path:
+            for method, operation in methods.items():
+                key = (method.upper(), path)
+                if "requestBody" in operation:
+                    assert key in VALID_BODIES, f"add a valid body for {key} to VALID_BODIES"
+                yield *key, VALID_BODIES.get(key, {})
+
+
+def _page_routes(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern).startswith(("api/", "admin/")):
+                continue
+            yield from _page_routes(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and "<int:" in str(entry.pattern):
+            yield prefix + str(entry.pattern)
+
+
+def _fill(template: str, ids: dict) -> str:
+    def value(match):
+        name = match.group(1).split(":")[-1]
+        assert name in ids, f"isolation suite does not know how to fill {{{name}}} in {template}: add it to store_b_objects"
+        return str(ids[name])
+
+    return re.sub(r"[{<]([^}>]+)[}>]", value, template)
+
+
+def test_every_api_route_with_an_id_hides_other_stores(api_alice, store_b_objects):
+    operations = list(_api_operations())
+    assert len(operations) >= 8
+    for method, path, body in operations:
+        url = _fill(path, store_b_objects)
+        response = api_alice.generic(method, url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 404, f"{method} {url} → {response.status_code}"
+        assert set(response.json()) == {"detail", "errors"}
+
+
+def test_every_page_with_an_id_hides_other_stores(client, advisor_alice, store_b_objects):
+    client.force_login(advisor_alice)
+    routes = list(_page_routes())
+    assert len(routes) >= 5
+    for route in routes:
+        url = "/" + _fill(route, store_b_objects)
+        assert client.get(url).status_code in (404, 405), url  # 405: POST-only, no data either way
+        assert client.post(url, {}).status_code == 404, url
+
+
+def test_related_ids_in_a_body_are_checked_too(api_alice, store_b_objects):
+    body = {"customer_id": store_b_objects["customer_id"], "channel": "wechat", "direction": "in", "summary": "x"}
+    assert api_alice.post("/api/interactions", json.dumps(body), content_type="application/json").status_code == 404
+    vehicle = {
+        "customer_id": store_b_objects["customer_id"],
+        "vin": "LSVAB2BM5KN000009",
+        "plate": "粤A12345",
+        "model": "X",
+        "powertrain": "petrol",
+        "purchase_date": "2024-01-01",
+    }
+    assert api_alice.post("/api/vehicles", json.dumps(vehicle), content_type="application/json").status_code == 404
+    assert api_alice.get("/api/interactions", {"customer_id": store_b_objects["customer_id"]}).json()["items"] == []
+
+
+def test_a_group_admin_sees_both_stores(group_admin, store_b_objects, customer_a):
+    from conftest import api_client_for
+
+    client = api_client_for(group_admin)
+    assert client.get(f"/api/customers/{store_b_objects['customer_id']}").status_code == 200
+    assert client.get(f"/api/customers/{customer_a.id}").status_code == 200
