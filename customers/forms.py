@@ -42,5 +42,9 @@ def _split(text: str) -> list[str]:
 class InteractionForm(forms.Form):
     channel = forms.ChoiceField(label="渠道", choices=Interaction.Channel.choices)
     direction = forms.ChoiceField(label="方向", choices=Interaction.Direction.choices)
-    summary = forms.CharField(label="内容摘要", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    outcome = forms.CharField(label="结果", max_length=200, required=False)
+    summary = forms.CharField(
+        label="内容摘要", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "内容摘要"}), max_length=2000
+    )
+    outcome = forms.CharField(
+        label="结果", max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "结果（可选）"})
+    )

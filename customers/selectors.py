@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.errors import InvalidInput
 from core.scoping import get_scoped_or_404, scoped
@@ -96,8 +96,9 @@ def customer_get(*, user, customer_id: int) -> Customer:
 
 def customer_vehicles(*, customer: Customer) -> list[Vehicle]:
     readings = OdometerReading.objects.order_by("read_on", "id")
+    owned_or_driven = Vehicle.objects.filter(Q(owner=customer) | Q(driver=customer)).select_related("owner", "driver")
     return list(
-        customer.vehicles.prefetch_related(Prefetch("odometer_readings", queryset=readings)).order_by("-purchase_date", "-id")
+        owned_or_driven.prefetch_related(Prefetch("odometer_readings", queryset=readings)).order_by("-purchase_date", "-id")
     )
 
 

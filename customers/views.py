@@ -36,6 +36,7 @@ def customer_detail(request, customer_id: int):
         "customer": customer,
         "birthday_label": lunar_label(customer.birthday) if customer.birthday and customer.birthday_is_lunar else "",
         "mobiles": list(customer.mobiles.all()),
+        "consents": list(customer.consents.order_by("purpose")),
         "vehicles": vehicles,
         "odometer_series": _odometer_series(vehicles),
         "timeline": selectors.customer_timeline(customer=customer),
