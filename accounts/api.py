@@ -1,7 +1,9 @@
 from django.contrib.auth import authenticate
+from django_ratelimit.decorators import ratelimit
 from ninja import Router, Schema, Status
 
 from accounts.models import ApiToken
+from core.api import client_ip
 
 router = Router(tags=["auth"])
 
@@ -28,13 +30,24 @@ class ErrorOut(Schema):
     errors: dict[str, str] = {}
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut})
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+@ratelimit(key=lambda group, request: client_ip(request) or "unknown", rate="20/m", block=True)
 def token_issue(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token (expires; revoke with DELETE).
+    Repeated failures lock the username from that address (django-axes); 20 calls/min per IP."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         return Status(401, {"detail": "用户名或密码错误", "errors": {}})
     return Status(200, {"token": ApiToken.issue(user)})
+
+
+@router.delete("/token", response={204: None})
+def token_revoke(request):
+    """Revoke the bearer token used for this call."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        ApiToken.revoke(header[7:].strip())
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

@@ -130,6 +130,10 @@ class ApiToken(models.Model):
         return raw
 
     @classmethod
+    def revoke(cls, raw: str) -> None:
+        cls.objects.filter(key_hash=_hash_token(raw)).delete()
+
+    @classmethod
     def user_for(cls, raw: str):
         token = (
             cls.objects.select_related("user")

@@ -1,13 +1,17 @@
 """Shared API plumbing: bearer-token auth, one error shape, capped pagination."""
 
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from accounts.models import ApiToken
 from core.errors import DomainError, DuplicateCustomer
+from core.views import LOCKED_OUT
 
 
 class BearerToken(HttpBearer):
@@ -51,15 +55,36 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_unauthenticated(request, exc):
         return _error(api, request, 401, "未登录或令牌无效")
 
+    @api.exception_handler(AxesBackendPermissionDenied)
+    def on_locked_out(request, exc):
+        return _error(api, request, 429, LOCKED_OUT)
+
+    @api.exception_handler(Ratelimited)
+    def on_rate_limited(request, exc):
+        return _error(api, request, 429, "请求过于频繁，请稍后再试")
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def on_out_of_range(request, exc):
+        # A number no column can hold (e.g. an id of 30 digits) is bad input, not a server fault.
+        return _error(api, request, 422, "数值超出范围")
+
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
         return _error(api, request, exc.status_code, str(exc))
 
 
+MAX_OFFSET = 10**9  # deeper than any archive; keeps absurd offsets from overflowing the database
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
 def page_window(limit: int | None, offset: int | None) -> tuple[int, int]:
     """Clamp paging: oversized pages are capped to API_MAX_PAGE_SIZE, never refused."""
     limit = settings.API_DEFAULT_PAGE_SIZE if not limit or limit < 1 else min(limit, settings.API_MAX_PAGE_SIZE)
-    return limit, max(offset or 0, 0)
+    return limit, min(max(offset or 0, 0), MAX_OFFSET)
 
 
 def paginate(queryset, limit: int | None, offset: int | None, *, count: bool = True) -> dict:

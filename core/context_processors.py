@@ -12,6 +12,7 @@ NAVIGATION = [
     ("module", "会员与推荐", "loyalty"),
     ("module", "展厅销售", "showroom"),
     ("module", "数据看板", "kpis"),
+    ("privacy:queue", "个人信息请求", "privacy"),
 ]
 
 

@@ -31,6 +31,15 @@ def full_clean_or_invalid(instance, **options) -> None:
         raise InvalidInput({field: "；".join(messages) for field, messages in exc.message_dict.items()}) from None
 
 
+class Forbidden(DomainError):
+    """The user's role does not allow this action (DOMAIN §14: least privilege) → 403."""
+
+    status = 403
+
+    def __init__(self, detail: str = "您的角色无权执行此操作"):
+        super().__init__(detail)
+
+
 class Conflict(DomainError):
     """The request clashes with the current state (duplicate, illegal transition) → 409."""
 

@@ -243,6 +243,7 @@ class _Chunk:
                 "member_tier",
                 "manual_tags",
                 "derived_tags",
+                "guardian_name",
                 "created_at",
                 "updated_at",
             ],
@@ -361,6 +362,7 @@ def _one_customer(rows, dice, adapt, cid, store_id, staff_ids, ids, names):
             dice.pick(_TIERS),
             "[]",
             "[]",
+            "",
             adapt.now,
             adapt.now,
         )

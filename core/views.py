@@ -15,6 +15,27 @@ def module_placeholder(request, slug: str):
     return render(request, "core/module.html", {"module_label": MODULES[slug]})
 
 
+def rate_limited(request, exception):
+    """django-ratelimit's answer to a caller over the limit: 429, JSON for the API."""
+    from django.http import JsonResponse
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "请求过于频繁，请稍后再试", "errors": {}}, status=429)
+    return render(request, "core/rate_limited.html", status=429)
+
+
+LOCKED_OUT = "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试"
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' answer to a locked-out login: 429, JSON for the API, a page for people."""
+    from django.http import JsonResponse
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": LOCKED_OUT, "errors": {}}, status=429)
+    return render(request, "registration/locked_out.html", status=429)
+
+
 def healthz(request):
     from django.db import connection
     from django.http import JsonResponse

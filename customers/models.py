@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from customers.validators import mask_mobile
+from customers.validators import mask_address, mask_id_number, mask_mobile
 
 
 class Channel(models.TextChoices):
@@ -63,6 +63,9 @@ class Customer(models.Model):
     member_tier = models.CharField("会员等级", max_length=10, choices=MemberTier.choices, default=MemberTier.NONE)
     manual_tags = models.JSONField("手动标签", default=list, blank=True)
     derived_tags = models.JSONField("画像标签", default=list, blank=True, editable=False)
+    guardian_name = models.CharField("监护人", max_length=60, blank=True, default="")
+    guardian_consent_at = models.DateTimeField("监护人同意时间", null=True, blank=True)
+    erased_at = models.DateTimeField("匿名化时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,6 +87,14 @@ class Customer(models.Model):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_address(self) -> str:
+        return mask_address(self.address)
 
     @property
     def tags(self) -> list[str]:
@@ -129,6 +140,7 @@ class Consent(models.Model):
     granted = models.BooleanField("同意")
     recorded_at = models.DateTimeField("记录时间")
     source = models.CharField("来源", max_length=50)
+    text_version = models.CharField("授权文本版本", max_length=20, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "授权同意"
@@ -136,6 +148,25 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()}: {'同意' if self.granted else '拒绝'}"
+
+
+class ConsentEvent(models.Model):
+    """Every grant and withdrawal, kept: the current Consent row is the latest of these."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events")
+    purpose = models.CharField("用途", max_length=30, choices=ConsentPurpose.choices)
+    granted = models.BooleanField("同意")
+    recorded_at = models.DateTimeField("记录时间")
+    source = models.CharField("来源", max_length=50)
+    text_version = models.CharField("授权文本版本", max_length=20, default="")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "授权变更记录"
+        indexes = [models.Index(fields=["customer", "-recorded_at"], name="consent_history")]
+
+    def __str__(self):
+        return f"{self.recorded_at:%Y-%m-%d} {self.get_purpose_display()} {'同意' if self.granted else '撤回'}"
 
 
 class Interaction(models.Model):

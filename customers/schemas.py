@@ -24,6 +24,8 @@ class CustomerIn(Schema):
     referred_by_id: int | None = None
     member_tier: str = "none"
     manual_tags: list[str] = []
+    guardian_name: str = Field("", max_length=60)
+    guardian_consent: bool = False
 
 
 class CustomerPatch(Schema):
@@ -95,6 +97,9 @@ class CustomerOut(Schema):
     birthday: dt.date | None
     birthday_is_lunar: bool
     birthday_label: str | None
+    id_type: str
+    id_number: str = Field(description="masked, e.g. 440106********1234")
+    address: str = Field(description="masked after the district")
     company: str
     preferred_channel: str
     preferred_time: str
@@ -109,6 +114,14 @@ class CustomerOut(Schema):
     @staticmethod
     def resolve_mobile(obj):
         return obj.masked_mobile
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return obj.masked_id_number
+
+    @staticmethod
+    def resolve_address(obj):
+        return obj.masked_address
 
     @staticmethod
     def resolve_mobiles(obj):
@@ -154,6 +167,7 @@ class ConsentIn(Schema):
     purpose: str
     granted: bool
     source: str = Field(max_length=50)
+    text_version: str | None = Field(None, max_length=20)
 
 
 class ConsentOut(Schema):
@@ -161,3 +175,4 @@ class ConsentOut(Schema):
     granted: bool
     recorded_at: dt.datetime
     source: str
+    text_version: str

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from core.errors import InvalidInput
 from core.scoping import get_scoped_or_404, scoped
-from customers.models import Customer, CustomerMobile, Interaction
+from customers.models import Consent, Customer, CustomerMobile, Interaction
 from customers.validators import normalize_mobile
 from vehicles.models import OdometerReading, Vehicle
 from vehicles.validators import looks_like_plate, normalize_plate, normalize_vin
@@ -83,6 +83,11 @@ def customer_search(*, user, q: str) -> list[Customer]:
     ids = customer_search_ids(user=user, q=q)
     by_id = {c.id: c for c in _with_vehicles(scoped(Customer.objects, user).filter(id__in=ids))}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def consent_allows(customer: Customer, purpose: str) -> bool:
+    """Marketing and channel use only with a current yes for that purpose (DOMAIN §14)."""
+    return Consent.objects.filter(customer=customer, purpose=purpose, granted=True).exists()
 
 
 def customer_list(*, user) -> QuerySet:

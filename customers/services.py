@@ -5,10 +5,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.permissions import Perm, require
 from core.errors import DuplicateCustomer, InvalidInput, full_clean_or_invalid
+from core.policies import policy_value
 from core.scoping import store_for_write
-from customers.birthdays import validate_lunar_birthday
-from customers.models import Consent, ConsentPurpose, Customer, CustomerMobile, Interaction
+from customers.birthdays import birthday_in_year, validate_lunar_birthday
+from customers.models import Consent, ConsentEvent, ConsentPurpose, Customer, CustomerMobile, Interaction
 from customers.validators import name_search_keys, national_digits, normalize_mobile
 
 # Fields a caller may set directly; everything else is derived or has its own service.
@@ -26,6 +28,7 @@ PROFILE_FIELDS = (
     "source",
     "member_tier",
     "manual_tags",
+    "guardian_name",
 )
 
 
@@ -94,10 +97,12 @@ def customer_create(
     store_id: int | None = None,
     extra_mobiles: list[str] = (),
     referred_by_id: int | None = None,
+    guardian_consent: bool = False,
     **profile,
 ) -> Customer:
     """Create a customer in the caller's store. DOMAIN §2: the same mobile twice in a store is refused
     with a pointer to the existing customer (merge), never stored as a silent duplicate."""
+    require(user, Perm.CUSTOMER_EDIT)
     store_id = store_for_write(user, store_id)
     name = _clean_name(name)
     number = normalize_mobile(mobile)
@@ -108,6 +113,7 @@ def customer_create(
     pinyin, initials = name_search_keys(name)
     customer = Customer(store_id=store_id, name=name, name_pinyin=pinyin, name_initials=initials, mobile=number, created_by=user)
     _apply_profile(customer, profile)
+    _check_guardian(customer, guardian_consent)
     customer.referred_by = _referrer(store_id, referred_by_id)
     if customer.referred_by:
         customer.source = "referral"
@@ -117,6 +123,25 @@ def customer_create(
         if other != number:
             _add_mobile(customer, other, is_primary=False)
     return customer
+
+
+def _check_guardian(customer: Customer, guardian_consent: bool) -> None:
+    """PIPL Art. 31: a customer under 14 is recorded only with a guardian's consent."""
+    if customer.birthday is None:
+        return
+    born = birthday_in_year(customer.birthday, customer.birthday_is_lunar, customer.birthday.year)
+    today = timezone.localdate()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age >= policy_value(customer.store_id, "privacy.guardian_age"):
+        return
+    errors = {}
+    if not customer.guardian_name.strip():
+        errors["guardian_name"] = "未满 14 周岁的客户须登记监护人"
+    if not guardian_consent:
+        errors["guardian_consent"] = "未满 14 周岁的客户须取得监护人同意"
+    if errors:
+        raise InvalidInput(errors)
+    customer.guardian_consent_at = timezone.now()
 
 
 def _referrer(store_id: int, referred_by_id: int | None) -> Customer | None:
@@ -131,6 +156,7 @@ def _referrer(store_id: int, referred_by_id: int | None) -> Customer | None:
 @transaction.atomic
 def customer_update(*, user, customer: Customer, name: str | None = None, mobile: str | None = None, **profile) -> Customer:
     """Change a customer's profile; a new primary mobile keeps the old one as a secondary number."""
+    require(user, Perm.CUSTOMER_EDIT)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if name is not None:
         customer.name = _clean_name(name)
@@ -150,23 +176,31 @@ def customer_update(*, user, customer: Customer, name: str | None = None, mobile
 
 @transaction.atomic
 def customer_mobile_add(*, user, customer: Customer, mobile: str, label: str = "") -> CustomerMobile:
+    require(user, Perm.CUSTOMER_EDIT)
     number = normalize_mobile(mobile)
     _ensure_mobile_free(customer.store_id, number, field="mobile", except_customer_id=None)
     return _add_mobile(customer, number, is_primary=False, label=label)
 
 
 @transaction.atomic
-def consent_record(*, user, customer: Customer, purpose: str, granted: bool, source: str) -> Consent:
-    """Record a customer's yes or no for one purpose, with the time and where it came from."""
+def consent_record(
+    *, user, customer: Customer, purpose: str, granted: bool, source: str, text_version: str | None = None
+) -> Consent:
+    """Record a customer's yes or no for one purpose with time, source and consent-text version
+    (DOMAIN §14). A withdrawal takes effect at once: every channel reads the same Consent row."""
+    require(user, Perm.CUSTOMER_EDIT)
     if purpose not in ConsentPurpose.values:
         raise InvalidInput({"purpose": "未知的授权用途"})
     if not source.strip():
         raise InvalidInput({"source": "请填写授权来源"})
-    consent, _ = Consent.objects.update_or_create(
-        customer=customer,
-        purpose=purpose,
-        defaults={"granted": granted, "recorded_at": timezone.now(), "source": source.strip()[:50]},
-    )
+    values = {
+        "granted": granted,
+        "recorded_at": timezone.now(),
+        "source": source.strip()[:50],
+        "text_version": (text_version or policy_value(customer.store_id, "consent.text_version"))[:20],
+    }
+    ConsentEvent.objects.create(customer=customer, purpose=purpose, recorded_by=user, **values)
+    consent, _ = Consent.objects.update_or_create(customer=customer, purpose=purpose, defaults=values)
     return consent
 
 
@@ -183,6 +217,7 @@ def interaction_create(
     vehicle=None,
 ) -> Interaction:
     """DOMAIN §1: log one contact (channel, direction, staff, customer, vehicle, time, summary, outcome)."""
+    require(user, Perm.INTERACTION_LOG)
     errors = {}
     if channel not in dict(Interaction.Channel.choices):
         errors["channel"] = "未知的接触渠道"

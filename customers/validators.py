@@ -34,6 +34,22 @@ def mask_mobile(e164: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def mask_id_number(value: str) -> str:
+    """440106********1234: region code and last four only."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_address(value: str) -> str:
+    """The district stays readable (first 6 characters); the street and number do not."""
+    if not value:
+        return ""
+    return value[:6] + "****"
+
+
 def name_search_keys(name: str) -> tuple[str, str]:
     """Full pinyin ("zhangsan") and initials ("zs") of a Chinese name, for exact indexed lookups."""
     compact = "".join(name.split())

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import Perm, has_perm
 from core.errors import DuplicateCustomer
 from core.forms import call_service
 from customers import selectors, services
 from customers.birthdays import lunar_label
 from customers.forms import CustomerForm, InteractionForm
+from privacy.forms import DataRequestForm
 from vehicles.forms import OdometerForm
 
 PAGE_SIZE = 25
@@ -37,6 +39,12 @@ def customer_detail(request, customer_id: int):
         "birthday_label": lunar_label(customer.birthday) if customer.birthday and customer.birthday_is_lunar else "",
         "mobiles": list(customer.mobiles.all()),
         "consents": list(customer.consents.order_by("purpose")),
+        "can_reveal": has_perm(request.user, Perm.PII_REVEAL),
+        "can_request": has_perm(request.user, Perm.DATA_REQUEST_CREATE),
+        "can_export": has_perm(request.user, Perm.DATA_REQUEST_APPROVE),
+        "can_audit": has_perm(request.user, Perm.AUDIT_VIEW),
+        "data_requests": list(customer.data_requests.order_by("-id")[:10]),
+        "data_request_form": DataRequestForm(),
         "vehicles": vehicles,
         "odometer_series": _odometer_series(vehicles),
         "timeline": selectors.customer_timeline(customer=customer),

@@ -1,12 +1,16 @@
+from csp.decorators import csp_exempt
 from ninja import NinjaAPI
 
 from accounts.api import router as auth_router
 from core.api import AUTH, install_error_handlers
 from customers.api import interactions_router
 from customers.api import router as customers_router
+from privacy.api import customer_router as privacy_customer_router
+from privacy.api import router as data_requests_router
 from vehicles.api import router as vehicles_router
 
-api = NinjaAPI(title="Pitstop API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs")
+# The Swagger page ships its own inline bootstrap script; it alone is exempt from the CSP.
+api = NinjaAPI(title="Pitstop API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs", docs_decorator=csp_exempt())
 install_error_handlers(api)
 
 
@@ -20,3 +24,5 @@ api.add_router("/auth", auth_router)
 api.add_router("/customers", customers_router)
 api.add_router("/vehicles", vehicles_router)
 api.add_router("/interactions", interactions_router)
+api.add_router("/customers", privacy_customer_router)
+api.add_router("/data-requests", data_requests_router)

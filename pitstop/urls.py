@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from core import views as core_views
+from core.urls import IdConverter
 from pitstop.api import api
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list"), name="home"),
@@ -12,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("customers.urls")),
     path("vehicles/", include("vehicles.urls")),
+    path("privacy/", include("privacy.urls")),
     path("m/<slug:slug>/", core_views.module_placeholder, name="module"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from pitstop.api import api
 @pytest.fixture
 def store_b_objects(advisor_bob, customer_b):
     from customers.services import interaction_create
+    from privacy.services import data_request_create
     from vehicles.services import vehicle_create
 
     vehicle, _ = vehicle_create(
@@ -29,7 +30,14 @@ def store_b_objects(advisor_bob, customer_b):
         purchase_date=__import__("datetime").date(2024, 1, 1),
     )
     interaction = interaction_create(user=advisor_bob, customer=customer_b, channel="wechat", direction="in", summary="hi")
-    return {"customer_id": customer_b.id, "vehicle_id": vehicle.id, "interaction_id": interaction.id}
+    data_request = data_request_create(user=advisor_bob, customer=customer_b, kind="export")
+    ids = {
+        "customer_id": customer_b.id,
+        "vehicle_id": vehicle.id,
+        "interaction_id": interaction.id,
+        "request_id": data_request.id,
+    }
+    return {**ids, "field": "mobile"}
 
 
 # A valid body for every route with an id that takes one, so the request reaches the lookup.
@@ -39,6 +47,9 @@ VALID_BODIES = {
     ("PATCH", "/api/vehicles/{vehicle_id}"): {"colour": "红"},
     ("POST", "/api/vehicles/{vehicle_id}/transfer"): {"new_owner_id": 1, "on": "2025-01-01"},
     ("POST", "/api/vehicles/{vehicle_id}/odometer"): {"km": 10, "read_on": "2025-01-01"},
+    ("POST", "/api/customers/{customer_id}/reveal"): {"field": "mobile", "reason": "核实身份"},
+    ("POST", "/api/customers/{customer_id}/export"): {"reason": "客户申请"},
+    ("POST", "/api/data-requests/{request_id}/decision"): {"approve": True},
 }
 
 
@@ -59,7 +70,7 @@ def _page_routes(patterns=None, prefix=""):
             if str(entry.pattern).startswith(("api/", "admin/")):
                 continue
             yield from _page_routes(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern) and "<int:" in str(entry.pattern):
+        elif isinstance(entry, URLPattern) and "<id:" in str(entry.pattern):
             yield prefix + str(entry.pattern)
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.permissions import Perm, require
 from core.errors import Conflict, InvalidInput, full_clean_or_invalid
 from core.policies import policy_value
 from customers.models import Customer
@@ -78,6 +79,7 @@ def vehicle_create(
     *, user, owner: Customer, vin: str, plate: str, driver_id: int | None = None, odometer_km: int | None = None, **details
 ) -> tuple[Vehicle, list[str]]:
     """Register a vehicle for a customer of the same store; returns the vehicle and VIN warnings."""
+    require(user, Perm.VEHICLE_EDIT)
     vin, warnings = validate_vin(vin)
     plate = validate_plate(plate) if plate else ""
     vehicle = Vehicle(store_id=owner.store_id, owner=owner, vin=vin, vin_last6=vin[-6:], plate=plate)
@@ -108,6 +110,7 @@ def _ensure_vin_free(vehicle: Vehicle) -> None:
 def vehicle_update(
     *, user, vehicle: Vehicle, vin: str | None = None, plate: str | None = None, **details
 ) -> tuple[Vehicle, list[str]]:
+    require(user, Perm.VEHICLE_EDIT)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     warnings: list[str] = []
     if vin is not None:
@@ -124,6 +127,7 @@ def vehicle_update(
 @transaction.atomic
 def vehicle_transfer(*, user, vehicle: Vehicle, new_owner: Customer, on: dt.date) -> Vehicle:
     """A vehicle changes owner: the old ownership ends, a new one starts, history kept (DOMAIN §2)."""
+    require(user, Perm.VEHICLE_EDIT)
     if new_owner.store_id != vehicle.store_id:
         raise InvalidInput({"owner_id": "新车主不存在"})
     if new_owner.pk == vehicle.owner_id:
@@ -150,6 +154,7 @@ def odometer_record(
     A reading lower than the one before it is rejected unless the meter was replaced; a jump of
     more than the store's `odometer.max_km_per_day` is stored but flagged for checking.
     """
+    require(user, Perm.ODOMETER_RECORD)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     _check_reading_input(km, read_on, source)
     previous, following = _neighbours(vehicle, read_on)
