@@ -31,6 +31,8 @@ postgres:  ## start the machine's PostgreSQL if it is not running
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r accounts core customers vehicles privacy pitstop -x '*/tests/*,*/migrations/*'
+	$(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: install browser-deps
 	$(VENV)/bin/pytest

@@ -2,6 +2,7 @@
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
@@ -69,9 +70,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # A number no column can hold (e.g. an id of 30 digits) is bad input, not a server fault.
         return _error(api, request, 422, "数值超出范围")
 
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        return _error(api, request, 413, "请求体过大")
+
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
-        return _error(api, request, exc.status_code, str(exc))
+        detail = "请求格式不正确，需要有效的 JSON" if exc.status_code == 400 else str(exc)
+        return _error(api, request, exc.status_code, detail)
 
 
 MAX_OFFSET = 10**9  # deeper than any archive; keeps absurd offsets from overflowing the database

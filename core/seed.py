@@ -20,7 +20,7 @@ from customers.validators import name_search_keys
 from vehicles.models import OdometerReading, Ownership, Vehicle
 from vehicles.validators import vin_check_digit
 
-DEMO_PASSWORD = "pitstop-demo"
+DEMO_PASSWORD = "pitstop-demo"  # the public demo password of the contract  # nosec B105
 
 # (username, role, store code or None for the whole group, display name)
 DEMO_ACCOUNTS = [
@@ -306,7 +306,7 @@ class _Dice:
     """Cheaper random picks than random.choice/randint: the generator runs millions of times."""
 
     def __init__(self, seed: int):
-        self.random = random.Random(seed).random
+        self.random = random.Random(seed).random  # repeatable demo data, not security  # nosec B311
 
     def pick(self, seq):
         return seq[int(self.random() * len(seq))]
@@ -322,7 +322,7 @@ def _name_pool(dice: _Dice, size: int = 20_000) -> list[tuple[str, str, str]]:
     """Realistic names with their pinyin keys, computed once: pypinyin is the slow part."""
     pool = []
     for _ in range(size):
-        surname = random.Random(dice.random()).choices(_SURNAMES, _SURNAME_WEIGHTS)[0]
+        surname = random.Random(dice.random()).choices(_SURNAMES, _SURNAME_WEIGHTS)[0]  # demo data  # nosec B311
         name = surname + dice.pick(_GIVEN) + (dice.pick(_GIVEN) if dice.chance(0.7) else "")
         pool.append((name, *name_search_keys(name)))
     return pool

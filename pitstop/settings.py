@@ -169,6 +169,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 
+# No request body of this system is larger than a form; bigger ones are refused (413/400).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 # API: the largest page a client may ask for; larger requests are capped, not refused.
 API_MAX_PAGE_SIZE = 100
 API_DEFAULT_PAGE_SIZE = 20

@@ -117,6 +117,23 @@ def test_interactions_are_listed_per_customer(api_alice, customer_a):
     assert [i["summary"] for i in listed["items"]] == ["咨询保养"]
 
 
+def test_malformed_and_oversized_bodies_are_4xx_and_store_nothing(api_alice):
+    assert api_alice.post("/api/customers", "{{{", content_type="application/json").status_code == 400
+    big = json.dumps({"name": "x" * 2_000_000, "mobile": "13600001111"})
+    response = api_alice.post("/api/customers", big, content_type="application/json")
+    assert response.status_code == 413 and response.json()["detail"]
+    injection = post(
+        api_alice, "/api/customers", {"name": "'); DROP TABLE customers_customer; --", "mobile": "13600001111' OR '1'='1"}
+    )
+    assert injection.status_code == 422
+    assert not Customer.objects.exists()
+
+
+def test_absurd_ids_and_offsets_are_4xx(api_alice):
+    assert api_alice.get("/api/customers/" + "9" * 30).status_code in (404, 422)
+    assert api_alice.get("/api/customers", {"offset": 10**30}).status_code == 200
+
+
 @pytest.mark.parametrize("limit", ["abc", "-1", "0", "1e9"])
 def test_junk_paging_never_errors_with_500(api_alice, limit):
     assert api_alice.get("/api/customers", {"limit": limit}).status_code in (200, 422)
