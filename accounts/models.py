@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 class DealerGroup(models.Model):
     name = models.CharField("集团名称", max_length=100)
+    legal_entity = models.CharField("集团法人主体", max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "经销商集团"
@@ -27,12 +29,19 @@ class Store(models.Model):
     code = models.CharField("门店代码", max_length=20, unique=True)
     name = models.CharField("门店名称", max_length=100)
     city = models.CharField("城市", max_length=50, blank=True)
+    legal_entity = models.CharField(
+        "法人主体", max_length=100, blank=True, default="", help_text="留空表示与集团为同一法人（如分公司）"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "门店"
 
     def __str__(self):
         return self.name
+
+    @property
+    def effective_legal_entity(self) -> str:
+        return self.legal_entity or self.group.legal_entity
 
 
 class Department(models.Model):
@@ -89,19 +98,43 @@ class User(AbstractUser):
 
     def accessible_store_ids(self) -> frozenset[int]:
         """The stores whose rows this user may read and write (cached per user object)."""
-        cached = getattr(self, "_store_ids", None)
+        access = self.store_access()
+        return access.open | access.gated
+
+    def store_access(self) -> "StoreAccess":
+        """Stores of the user's own legal entity are open; stores of another legal entity of the
+        group are gated: their customers are visible only with the customer's separate consent to
+        sharing within the group (PIPL Art. 23). Cached per user object (one query)."""
+        cached = getattr(self, "_store_access", None)
         if cached is None:
-            if self.is_group_admin:
-                cached = frozenset(Store.objects.filter(group_id=self.dealer_group_id).values_list("id", flat=True))
-            else:
-                cached = frozenset(self.stores.values_list("id", flat=True))
-            self._store_ids = cached
+            stores = Store.objects.select_related("group")
+            stores = stores.filter(group_id=self.dealer_group_id) if self.is_group_admin else stores.filter(staff=self)
+            stores = list(stores)
+            home = self._home_legal_entity(stores)
+            cached = StoreAccess(
+                open=frozenset(s.id for s in stores if s.effective_legal_entity == home),
+                gated=frozenset(s.id for s in stores if s.effective_legal_entity != home),
+            )
+            self._store_access = cached
         return cached
+
+    def _home_legal_entity(self, stores: list[Store]) -> str:
+        if self.is_group_admin and self.dealer_group_id:
+            return self.dealer_group.legal_entity
+        if self.department_id:
+            return self.department.store.effective_legal_entity
+        return stores[0].effective_legal_entity if stores else ""
 
     def default_store_id(self) -> int | None:
         """Where a new record goes when the caller names no store: a single-store user's own store."""
         ids = self.accessible_store_ids()
         return next(iter(ids)) if len(ids) == 1 else None
+
+
+@dataclass(frozen=True)
+class StoreAccess:
+    open: frozenset[int]
+    gated: frozenset[int]
 
 
 def _hash_token(raw: str) -> str:

@@ -5,14 +5,24 @@ store the user cannot see simply do not exist for them: lookups end in 404, neve
 error does not reveal that the id is taken.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.errors import InvalidInput
 
 
 def scoped(queryset: QuerySet, user, store_field: str = "store_id") -> QuerySet:
-    return queryset.filter(**{f"{store_field}__in": user.accessible_store_ids()})
+    """Rows of the user's stores. Rows about a customer of a store of another legal entity are
+    included only when that customer consented to sharing within the group (PIPL Art. 23)."""
+    access = user.store_access()
+    own_stores = Q(**{f"{store_field}__in": access.open})
+    customer_ref = getattr(queryset.model, "customer_ref", None)
+    if not access.gated or customer_ref is None:
+        return queryset.filter(own_stores)
+    from customers.models import Consent, ConsentPurpose
+
+    shared = Consent.objects.filter(customer_id=OuterRef(customer_ref), purpose=ConsentPurpose.GROUP_SHARING, granted=True)
+    return queryset.filter(own_stores | (Q(**{f"{store_field}__in": access.gated}) & Exists(shared)))
 
 
 def get_scoped_or_404(queryset: QuerySet, user, **lookup):

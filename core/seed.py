@@ -114,7 +114,8 @@ _SUMMARIES = [
 
 
 def ensure_organisation() -> dict[str, Store]:
-    group, _ = DealerGroup.objects.get_or_create(name="华南汽车服务集团")
+    # Both demo stores are branches (分公司) of the group company: one legal entity.
+    group, _ = DealerGroup.objects.get_or_create(name="华南汽车服务集团", defaults={"legal_entity": "华南汽车服务集团有限公司"})
     stores = {}
     for code, name, city, _letter in STORES:
         store, _ = Store.objects.get_or_create(code=code, defaults={"group": group, "name": name, "city": city})

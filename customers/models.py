@@ -30,6 +30,8 @@ class Source(models.TextChoices):
 
 
 class Customer(models.Model):
+    customer_ref = "pk"  # core.scoping: whose consent gates cross-entity visibility
+
     class Gender(models.TextChoices):
         UNKNOWN = "", "未知"
         MALE = "M", "男"
@@ -104,6 +106,8 @@ class Customer(models.Model):
 class CustomerMobile(models.Model):
     """Every number of a customer (the primary one too). Unique per store: no silent duplicates."""
 
+    customer_ref = "customer_id"  # core.scoping: whose consent gates cross-entity visibility
+
     store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="mobiles")
     number = models.CharField("手机号", max_length=20)
@@ -130,6 +134,7 @@ class ConsentPurpose(models.TextChoices):
     WECHAT = "wechat", "微信"
     PHONE = "phone", "电话"
     DATA_PROCESSING = "data_processing", "个人信息处理"
+    GROUP_SHARING = "group_sharing", "集团内其他法人主体门店共享"
 
 
 class Consent(models.Model):
@@ -171,6 +176,8 @@ class ConsentEvent(models.Model):
 
 class Interaction(models.Model):
     """DOMAIN §1: every contact with a customer, shown as the customer's timeline."""
+
+    customer_ref = "customer_id"  # core.scoping: whose consent gates cross-entity visibility
 
     class Channel(models.TextChoices):
         PHONE_IN = "phone_in", "来电"

@@ -52,6 +52,8 @@ class AccessLog(ImmutableRow):
 class DataSubjectRequest(models.Model):
     """A customer's request to export, correct or erase their data; due within 15 days (PIPL Art. 50)."""
 
+    customer_ref = "customer_id"  # core.scoping: whose consent gates cross-entity visibility
+
     class Kind(models.TextChoices):
         EXPORT = "export", "导出个人信息"
         CORRECTION = "correction", "更正个人信息"

@@ -16,6 +16,7 @@ ELECTRIFIED = {Powertrain.PHEV, Powertrain.BEV}
 
 
 class Vehicle(models.Model):
+    customer_ref = "owner_id"  # core.scoping: whose consent gates cross-entity visibility
     store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="+", db_index=False)
     owner = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="vehicles", verbose_name="车主")
     driver = models.ForeignKey(

@@ -199,3 +199,30 @@ def test_changes_are_audited_with_the_api_actor_and_masked_values(advisor_alice,
     history = api_client_for(manager).get(f"/api/customers/{customer_a.id}/history").json()
     assert any(e["changes"].get("company") for e in history)
     assert client.get(f"/api/customers/{customer_a.id}/history").status_code == 403
+
+
+@pytest.fixture
+def other_entity_store(group):
+    from accounts.models import Store
+
+    return Store.objects.create(group=group, code="C01", name="C店（独立法人）", legal_entity="佛山某汽车销售有限公司")
+
+
+def test_another_legal_entitys_customers_need_the_customers_sharing_consent(group, store_a, other_entity_store, advisor_alice):
+    from accounts.models import Department
+    from customers.selectors import customer_search
+
+    agent = make_user("agent", Role.CALL_CENTRE_AGENT, group, [store_a, other_entity_store])
+    agent.department = Department.objects.create(store=store_a, kind="call_centre")
+    agent.save()
+    local = make_user("c_advisor", Role.ADVISOR, group, [other_entity_store])
+    foreign = customer_create(user=local, name="赵敏", mobile="13600002222")
+    client = api_client_for(agent)
+    assert client.get(f"/api/customers/{foreign.id}").status_code == 404
+    assert customer_search(user=agent, q="zhaomin") == []
+    consent_record(user=local, customer=foreign, purpose="group_sharing", granted=True, source="书面同意")
+    agent = type(agent).objects.get(pk=agent.pk)  # fresh object: store access is cached per user object
+    assert client.get(f"/api/customers/{foreign.id}").status_code == 200
+    assert [c.id for c in customer_search(user=agent, q="zhaomin")] == [foreign.id]
+    consent_record(user=local, customer=foreign, purpose="group_sharing", granted=False, source="撤回")
+    assert client.get(f"/api/customers/{foreign.id}").status_code == 404
