@@ -32,6 +32,10 @@ class Store(models.Model):
     legal_entity = models.CharField(
         "法人主体", max_length=100, blank=True, default="", help_text="留空表示与集团为同一法人（如分公司）"
     )
+    phone = models.CharField("服务电话", max_length=30, blank=True, default="")
+    sms_signature = models.CharField(
+        "短信签名", max_length=20, blank=True, default="", help_text="短信开头的【签名】，如 华南汽车"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "门店"

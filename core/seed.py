@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = [
     ("manager_b", Role.STORE_MANAGER, "SZ01", "冯店长"),
 ]
 STORES = [("GZ01", "广州天河4S店", "广州", "A"), ("SZ01", "深圳南山4S店", "深圳", "B")]
+STORE_PHONES = {"GZ01": "020-38880000", "SZ01": "0755-26660000"}
 _DEPARTMENT_OF_ROLE = {
     Role.ADVISOR: Department.Kind.AFTER_SALES,
     Role.TECHNICIAN: Department.Kind.AFTER_SALES,
@@ -118,7 +119,8 @@ def ensure_organisation() -> dict[str, Store]:
     group, _ = DealerGroup.objects.get_or_create(name="华南汽车服务集团", defaults={"legal_entity": "华南汽车服务集团有限公司"})
     stores = {}
     for code, name, city, _letter in STORES:
-        store, _ = Store.objects.get_or_create(code=code, defaults={"group": group, "name": name, "city": city})
+        defaults = {"group": group, "name": name, "city": city, "phone": STORE_PHONES[code], "sms_signature": "华南汽车"}
+        store, _ = Store.objects.get_or_create(code=code, defaults=defaults)
         for kind in Department.Kind.values:
             Department.objects.get_or_create(store=store, kind=kind)
         stores[code] = store

@@ -135,6 +135,7 @@ class ConsentPurpose(models.TextChoices):
     PHONE = "phone", "电话"
     DATA_PROCESSING = "data_processing", "个人信息处理"
     GROUP_SHARING = "group_sharing", "集团内其他法人主体门店共享"
+    MARKETING_EMAIL = "marketing_email", "营销邮件"
 
 
 class Consent(models.Model):

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "customers",
     "vehicles",
     "privacy",
+    "messaging",
+    "tasks",
 ]
 
 MIDDLEWARE = [
