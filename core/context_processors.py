@@ -1,9 +1,10 @@
 """The navigation shell: every domain of the brief, in the order staff meet them in a day."""
 
 NAVIGATION = [
+    ("tasks:mine", "我的任务", "tasks"),
     ("customers:list", "客户档案", "customers"),
     ("vehicles:list", "车辆档案", "vehicles"),
-    ("module", "提醒与关怀", "reminders"),
+    ("reminders:list", "提醒与关怀", "reminders"),
     ("module", "预约", "appointments"),
     ("module", "维修工单", "workshop"),
     ("module", "回访与调查", "followups"),

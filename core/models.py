@@ -3,6 +3,23 @@ from django.db import models
 from core.policies import POLICIES
 
 
+class JobRun(models.Model):
+    """One run of a daily job for one day; the unique key stops two schedulers running it twice."""
+
+    job = models.CharField(max_length=60)
+    day = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务记录"
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="uniq_job_day")]
+
+    def __str__(self):
+        return f"{self.job} {self.day}"
+
+
 class StoreSetting(models.Model):
     """A manager's override of one configurable number of the brief for one store."""
 

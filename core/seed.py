@@ -15,8 +15,10 @@ from faker.providers.person.zh_CN import Provider as NameProvider
 
 from accounts.models import DealerGroup, Department, Role, Store, User
 from core.db import analyze, bulk_insert, is_postgres, next_id, reset_sequences
-from customers.models import Customer, CustomerMobile, Interaction
+from customers.models import Consent, Customer, CustomerMobile, Interaction
 from customers.validators import name_search_keys
+from reminders.rules import Schedule, average_km_per_day, battery_check_due, service_due
+from reminders.services import holidays_seed, reminder_steps_ensure, reminder_templates_ensure
 from vehicles.models import OdometerReading, Ownership, Vehicle
 from vehicles.validators import vin_check_digit
 
@@ -127,6 +129,15 @@ def ensure_organisation() -> dict[str, Store]:
     return stores
 
 
+def ensure_reminder_setup(stores: dict[str, Store]) -> None:
+    """Plans, default texts and the official calendar, so the demo shows today's reminders."""
+    for store in stores.values():
+        reminder_steps_ensure(store)
+    reminder_templates_ensure()
+    year = timezone.localdate().year
+    holidays_seed([year - 1, year, year + 1])
+
+
 def ensure_demo_accounts(stores: dict[str, Store]) -> list[User]:
     """The fixed demo logins of the acceptance contract; passwords are reset to the demo one."""
     group = next(iter(stores.values())).group
@@ -198,10 +209,12 @@ def seed_customers(stores: dict[str, Store], count: int, seed: int = 42, staff: 
     first_customer, first_vehicle = next_id(Customer), next_id(Vehicle)
     ids = {
         "mobile": next_id(CustomerMobile),
+        "consent": next_id(Consent),
         "ownership": next_id(Ownership),
         "reading": next_id(OdometerReading),
         "interaction": next_id(Interaction),
     }
+    owners = {s.id: _vehicle_owners(s, staff or []) for s, _ in store_list}
     today = timezone.localdate()
     chunk = 50_000
     vehicle_id = first_vehicle
@@ -212,97 +225,45 @@ def seed_customers(stores: dict[str, Store], count: int, seed: int = 42, staff: 
             store, letter = store_list[cid % 2]
             _one_customer(rows, dice, adapt, cid, store.id, staff_by_store[store.id], ids, names)
             for _ in range(2 if dice.chance(0.1) else 1):
-                _one_vehicle(rows, dice, adapt, vehicle_id, cid, store.id, letter, today, ids)
+                _one_vehicle(rows, dice, adapt, vehicle_id, cid, store.id, letter, today, ids, owners[store.id])
                 vehicle_id += 1
         with transaction.atomic():
             rows.flush()
-    reset_sequences(Customer, CustomerMobile, Vehicle, Ownership, OdometerReading, Interaction)
+    reset_sequences(Customer, CustomerMobile, Consent, Vehicle, Ownership, OdometerReading, Interaction)
     analyze()
     return count
 
 
+def _vehicle_owners(store: Store, staff: list[User]) -> dict[str, int | None]:
+    """The demo salesperson and after-sales specialist of each store look after its vehicles."""
+    by_role = {u.role: u.id for u in reversed(staff) if store in u.stores.all()}
+    return {"salesperson": by_role.get(Role.SALESPERSON), "service_advisor": by_role.get(Role.ADVISOR)}
+
+
 class _Chunk:
+    """Rows for one bulk insert per table; each row is a dict, so columns and values cannot drift."""
+
     TABLES = {
-        "customer": (
-            Customer._meta.db_table,
-            [
-                "id",
-                "store_id",
-                "name",
-                "name_pinyin",
-                "name_initials",
-                "mobile",
-                "gender",
-                "birthday",
-                "birthday_is_lunar",
-                "id_type",
-                "id_number",
-                "address",
-                "company",
-                "preferred_channel",
-                "preferred_time",
-                "decision_maker",
-                "source",
-                "member_tier",
-                "manual_tags",
-                "derived_tags",
-                "guardian_name",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-        "mobile": (CustomerMobile._meta.db_table, ["id", "store_id", "customer_id", "number", "last4", "is_primary", "label"]),
-        "vehicle": (
-            Vehicle._meta.db_table,
-            [
-                "id",
-                "store_id",
-                "owner_id",
-                "vin",
-                "vin_last6",
-                "plate",
-                "brand",
-                "model",
-                "trim",
-                "powertrain",
-                "options",
-                "colour",
-                "purchase_date",
-                "delivery_date",
-                "first_registration_date",
-                "warranty_end_date",
-                "warranty_end_km",
-                "insurance_expiry",
-                "inspection_due",
-                "odometer_km",
-                "odometer_read_on",
-                "battery_capacity_kwh",
-                "battery_soh_percent",
-                "home_charger",
-                "charging_habit",
-                "ev_warranty_end_date",
-                "ota_version",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-        "ownership": (Ownership._meta.db_table, ["id", "vehicle_id", "customer_id", "role", "started_on"]),
-        "reading": (
-            OdometerReading._meta.db_table,
-            ["id", "vehicle_id", "km", "read_on", "source", "is_meter_replacement", "is_flagged", "flag_reason", "created_at"],
-        ),
-        "interaction": (
-            Interaction._meta.db_table,
-            ["id", "store_id", "customer_id", "staff_id", "channel", "direction", "occurred_at", "summary", "outcome"],
-        ),
+        "customer": Customer._meta.db_table,
+        "mobile": CustomerMobile._meta.db_table,
+        "consent": Consent._meta.db_table,
+        "vehicle": Vehicle._meta.db_table,
+        "ownership": Ownership._meta.db_table,
+        "reading": OdometerReading._meta.db_table,
+        "interaction": Interaction._meta.db_table,
     }
 
     def __init__(self):
-        self.rows = {name: [] for name in self.TABLES}
+        self.rows: dict[str, list[dict]] = {name: [] for name in self.TABLES}
+
+    def add(self, table: str, **row) -> None:
+        self.rows[table].append(row)
 
     def flush(self):
-        for name, (table, columns) in self.TABLES.items():
-            bulk_insert(table, columns, self.rows[name])
+        for name, table in self.TABLES.items():
+            if self.rows[name]:
+                columns = list(self.rows[name][0])
+                bulk_insert(table, columns, (tuple(row.values()) for row in self.rows[name]))
 
 
 class _Dice:
@@ -341,92 +302,147 @@ def _one_customer(rows, dice, adapt, cid, store_id, staff_ids, ids, names):
     name, pinyin, initials = dice.pick(names)
     mobile = demo_mobile(cid)
     birthday = dt.date(dice.between(1960, 2002), dice.between(1, 12), dice.between(1, 28)) if dice.chance(0.8) else None
-    lunar = birthday is not None and dice.chance(0.2)
-    company = "顺达物流有限公司" if dice.chance(0.03) else ""
-    rows.rows["customer"].append(
-        (
-            cid,
-            store_id,
-            name,
-            pinyin,
-            initials,
-            mobile,
-            dice.pick("MF"),
-            adapt.date(birthday),
-            lunar,
-            "",
-            "",
-            "",
-            company,
-            dice.pick(_PREFERRED),
-            "",
-            "",
-            dice.pick(_SOURCES),
-            dice.pick(_TIERS),
-            "[]",
-            "[]",
-            "",
-            adapt.now,
-            adapt.now,
-        )
+    rows.add(
+        "customer",
+        id=cid,
+        store_id=store_id,
+        name=name,
+        name_pinyin=pinyin,
+        name_initials=initials,
+        mobile=mobile,
+        gender=dice.pick("MF"),
+        birthday=adapt.date(birthday),
+        birthday_is_lunar=birthday is not None and dice.chance(0.2),
+        birthday_md=birthday.strftime("%m-%d") if birthday else "",
+        id_type="",
+        id_number="",
+        address="",
+        company="顺达物流有限公司" if dice.chance(0.03) else "",
+        preferred_channel=dice.pick(_PREFERRED),
+        preferred_time="",
+        decision_maker="",
+        source=dice.pick(_SOURCES),
+        member_tier=dice.pick(_TIERS),
+        manual_tags="[]",
+        derived_tags="[]",
+        guardian_name="",
+        created_at=adapt.now,
+        updated_at=adapt.now,
     )
-    rows.rows["mobile"].append((ids["mobile"], store_id, cid, mobile, mobile[-4:], True, ""))
+    rows.add(
+        "mobile",
+        id=ids["mobile"],
+        store_id=store_id,
+        customer_id=cid,
+        number=mobile,
+        last4=mobile[-4:],
+        is_primary=True,
+        label="",
+    )
     ids["mobile"] += 1
+    if dice.chance(0.6):  # most demo customers agreed to marketing SMS at purchase
+        consent = {"granted": True, "recorded_at": adapt.now, "source": "购车时签署", "text_version": "2026-01"}
+        rows.add("consent", id=ids["consent"], customer_id=cid, purpose="marketing_sms", **consent)
+        ids["consent"] += 1
     for _ in range(dice.pick((0, 1, 1, 2))):
         channel = dice.pick(_CHANNELS)
-        direction = "out" if channel in ("phone_out", "sms") else "in"
-        when = adapt.ago(dt.timedelta(days=dice.between(0, 700), minutes=dice.between(0, 1440)))
-        rows.rows["interaction"].append(
-            (ids["interaction"], store_id, cid, dice.pick(staff_ids), channel, direction, when, dice.pick(_SUMMARIES), "")
+        rows.add(
+            "interaction",
+            id=ids["interaction"],
+            store_id=store_id,
+            customer_id=cid,
+            staff_id=dice.pick(staff_ids),
+            channel=channel,
+            direction="out" if channel in ("phone_out", "sms") else "in",
+            occurred_at=adapt.ago(dt.timedelta(days=dice.between(0, 700), minutes=dice.between(0, 1440))),
+            summary=dice.pick(_SUMMARIES),
+            outcome="",
         )
         ids["interaction"] += 1
 
 
-def _one_vehicle(rows, dice, adapt, vid, cid, store_id, letter, today, ids):
+def _one_vehicle(rows, dice, adapt, vid, cid, store_id, letter, today, ids, owners):
     model = dice.pick(CATALOGUE)
     electrified = model.powertrain in ("bev", "phev")
     purchase = today - dt.timedelta(days=dice.between(30, 6 * 365))
     delivery = purchase + dt.timedelta(days=dice.between(0, 10))
     readings = _odometer_history(dice, delivery, today, 15 + dice.random() * 75)
     last_km, last_on = readings[-1]
-    vin = demo_vin(model, vid, dice)
-    rows.rows["vehicle"].append(
-        (
-            vid,
-            store_id,
-            cid,
-            vin,
-            vin[-6:],
-            demo_plate(letter, vid, electrified),
-            model.brand,
-            model.model,
-            "",
-            model.powertrain,
-            model.options_json,
-            dice.pick(_COLOURS),
-            adapt.date(purchase),
-            adapt.date(delivery),
-            adapt.date(delivery),
-            adapt.date(purchase + dt.timedelta(days=3 * 365)),
-            100_000,
-            adapt.date(_next_anniversary(delivery, today)),
-            adapt.date(purchase + dt.timedelta(days=6 * 365)),
-            last_km,
-            adapt.date(last_on),
-            model.battery_kwh,
-            f"{86 + dice.random() * 14:.1f}" if electrified else None,
-            electrified and dice.chance(0.6),
-            "",
-            adapt.date(purchase + dt.timedelta(days=8 * 365)) if electrified else None,
-            "",
-            adapt.now,
-            adapt.now,
-        )
+    visits = readings[1:]  # every reading after delivery was taken at a service visit
+    schedule = Schedule() if electrified else Schedule(battery_check_months=None)
+    pace = average_km_per_day(readings, 40)
+    last_service_on, last_service_km = (visits[-1][1], visits[-1][0]) if visits else (None, None)
+    due = service_due(
+        schedule=schedule,
+        delivered_on=delivery,
+        service_cycle=len(visits),
+        last_service_on=last_service_on,
+        last_service_km=last_service_km,
+        odometer_km=last_km,
+        odometer_read_on=last_on,
+        km_per_day=pace,
     )
-    rows.rows["ownership"].append((ids["ownership"], vid, cid, "owner", adapt.date(delivery)))
+    vin = demo_vin(model, vid, dice)
+    rows.add(
+        "vehicle",
+        id=vid,
+        store_id=store_id,
+        owner_id=cid,
+        vin=vin,
+        vin_last6=vin[-6:],
+        plate=demo_plate(letter, vid, electrified),
+        brand=model.brand,
+        model=model.model,
+        trim="",
+        powertrain=model.powertrain,
+        options=model.options_json,
+        colour=dice.pick(_COLOURS),
+        purchase_date=adapt.date(purchase),
+        delivery_date=adapt.date(delivery),
+        first_registration_date=adapt.date(delivery),
+        warranty_end_date=adapt.date(purchase + dt.timedelta(days=3 * 365)),
+        warranty_end_km=100_000,
+        insurance_expiry=adapt.date(_next_anniversary(delivery, today)),
+        inspection_due=adapt.date(purchase + dt.timedelta(days=6 * 365)),
+        odometer_km=last_km,
+        odometer_read_on=adapt.date(last_on),
+        battery_capacity_kwh=model.battery_kwh,
+        battery_soh_percent=f"{86 + dice.random() * 14:.1f}" if electrified else None,
+        home_charger=electrified and dice.chance(0.6),
+        charging_habit="",
+        ev_warranty_end_date=adapt.date(purchase + dt.timedelta(days=8 * 365)) if electrified else None,
+        ota_version="",
+        salesperson_id=owners["salesperson"],
+        service_advisor_id=owners["service_advisor"],
+        is_active=True,
+        last_service_on=adapt.date(last_service_on),
+        last_service_km=last_service_km,
+        service_cycle=len(visits),
+        km_per_day=f"{pace:.1f}",
+        service_due_on=adapt.date(due.due_on),
+        service_due_by=due.due_by,
+        parts_order_call_on=adapt.date(due.parts_order_call_on),
+        battery_check_due_on=adapt.date(
+            battery_check_due(schedule=schedule, delivered_on=delivery, last_service_on=last_service_on)
+        ),
+        created_at=adapt.now,
+        updated_at=adapt.now,
+    )
+    rows.add("ownership", id=ids["ownership"], vehicle_id=vid, customer_id=cid, role="owner", started_on=adapt.date(delivery))
     ids["ownership"] += 1
     for km, read_on in readings:
-        rows.rows["reading"].append((ids["reading"], vid, km, adapt.date(read_on), "workshop", False, False, "", adapt.now))
+        rows.add(
+            "reading",
+            id=ids["reading"],
+            vehicle_id=vid,
+            km=km,
+            read_on=adapt.date(read_on),
+            source="workshop",
+            is_meter_replacement=False,
+            is_flagged=False,
+            flag_reason="",
+            created_at=adapt.now,
+        )
         ids["reading"] += 1
 
 

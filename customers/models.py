@@ -51,6 +51,9 @@ class Customer(models.Model):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True, default="")
     birthday = models.DateField("生日", null=True, blank=True)
     birthday_is_lunar = models.BooleanField("农历生日", default=False)
+    birthday_md = models.CharField(
+        max_length=5, blank=True, default="", editable=False, help_text="MM-DD of the (lunar) birthday, for the daily batch"
+    )
     id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices, blank=True, default="")
     id_number = models.CharField("证件号码", max_length=40, blank=True, default="")
     address = models.CharField("地址", max_length=200, blank=True, default="")
@@ -81,6 +84,7 @@ class Customer(models.Model):
             models.Index(fields=["name", "store"], name="customer_name"),
             models.Index(fields=["name_pinyin", "store"], name="customer_pinyin"),
             models.Index(fields=["name_initials", "store"], name="customer_initials"),
+            models.Index(fields=["birthday_md", "birthday_is_lunar"], name="customer_birthday"),
         ]
 
     def __str__(self):

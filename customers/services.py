@@ -83,6 +83,7 @@ def _apply_profile(customer: Customer, fields: dict) -> None:
         field = Customer._meta.get_field(name)
         setattr(customer, name, field.get_default() if value is None and not field.null else value)
     _check_birthday(customer.birthday, customer.birthday_is_lunar)
+    customer.birthday_md = customer.birthday.strftime("%m-%d") if customer.birthday else ""
     if not isinstance(customer.manual_tags, list) or not all(isinstance(t, str) for t in customer.manual_tags):
         raise InvalidInput({"manual_tags": "标签必须是文字列表"})
     full_clean_or_invalid(customer, exclude=["store", "created_by", "referred_by"], validate_unique=False)

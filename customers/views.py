@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Perm, has_perm
@@ -11,6 +12,7 @@ from customers import selectors, services
 from customers.birthdays import lunar_label
 from customers.forms import CustomerForm, InteractionForm
 from privacy.forms import DataRequestForm
+from reminders.selectors import vehicle_upcoming
 from vehicles.forms import OdometerForm
 
 PAGE_SIZE = 25
@@ -45,6 +47,8 @@ def customer_detail(request, customer_id: int):
         "can_audit": has_perm(request.user, Perm.AUDIT_VIEW),
         "data_requests": list(customer.data_requests.order_by("-id")[:10]),
         "data_request_form": DataRequestForm(),
+        "upcoming": [(v, vehicle_upcoming(vehicle=v, today=timezone.localdate())) for v in vehicles],
+        "open_tasks": list(customer.tasks.filter(status="open").select_related("assignee").order_by("due_at")[:10]),
         "vehicles": vehicles,
         "odometer_series": _odometer_series(vehicles),
         "timeline": selectors.customer_timeline(customer=customer),

@@ -7,6 +7,9 @@ from customers.api import interactions_router
 from customers.api import router as customers_router
 from privacy.api import customer_router as privacy_customer_router
 from privacy.api import router as data_requests_router
+from reminders.api import router as reminders_router
+from reminders.api import vehicle_router as vehicle_reminders_router
+from tasks.api import router as tasks_router
 from vehicles.api import router as vehicles_router
 
 # The Swagger page ships its own inline bootstrap script; it alone is exempt from the CSP.
@@ -26,3 +29,6 @@ api.add_router("/vehicles", vehicles_router)
 api.add_router("/interactions", interactions_router)
 api.add_router("/customers", privacy_customer_router)
 api.add_router("/data-requests", data_requests_router)
+api.add_router("/vehicles", vehicle_reminders_router)
+api.add_router("/reminders", reminders_router)
+api.add_router("/tasks", tasks_router)

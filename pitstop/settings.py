@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "privacy",
     "messaging",
     "tasks",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,11 @@ RATELIMIT_USE_CACHE = "default"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # No request body of this system is larger than a form; bigger ones are refused (413/400).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -190,3 +196,27 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Messaging outbox (DOMAIN §4): one backend per channel — console (development default), file (JSON
+# lines), http (SMS gateway / WeChat template-message relay), smtp (e-mail, with the EMAIL_* below).
+MESSAGING_SMS_BACKEND = env_str("MESSAGING_SMS_BACKEND", "console")
+MESSAGING_WECHAT_BACKEND = env_str("MESSAGING_WECHAT_BACKEND", "console")
+MESSAGING_EMAIL_BACKEND = env_str("MESSAGING_EMAIL_BACKEND", "console")
+MESSAGING_FILE_PATH = env_str("MESSAGING_FILE_PATH", str(BASE_DIR / "var" / "outbox.jsonl"))
+MESSAGING_SMS_URL = env_str("MESSAGING_SMS_URL", "")
+MESSAGING_SMS_TOKEN = env_str("MESSAGING_SMS_TOKEN", "")
+MESSAGING_WECHAT_URL = env_str("MESSAGING_WECHAT_URL", "")
+MESSAGING_WECHAT_TOKEN = env_str("MESSAGING_WECHAT_TOKEN", "")
+MESSAGING_HTTP_TIMEOUT = float(env_str("MESSAGING_HTTP_TIMEOUT", "5"))  # seconds
+MESSAGING_MAX_ATTEMPTS = int(env_str("MESSAGING_MAX_ATTEMPTS", "8"))  # then the message is failed
+MESSAGING_LEASE_SECONDS = int(env_str("MESSAGING_LEASE_SECONDS", "300"))  # a "sending" row older than this goes again
+# Shared secret the gateways send in the X-Inbound-Secret header of POST /api/messaging/inbound;
+# empty = the webhook refuses every call.
+MESSAGING_INBOUND_SECRET = env_str("MESSAGING_INBOUND_SECRET", "")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@pitstop.local")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("vehicles/", include("vehicles.urls")),
     path("privacy/", include("privacy.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("reminders/", include("reminders.urls")),
     path("m/<slug:slug>/", core_views.module_placeholder, name="module"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -15,8 +15,11 @@ from pitstop.api import api
 
 @pytest.fixture
 def store_b_objects(advisor_bob, customer_b):
+    from django.utils import timezone
+
     from customers.services import interaction_create
     from privacy.services import data_request_create
+    from tasks.models import Task
     from vehicles.services import vehicle_create
 
     vehicle, _ = vehicle_create(
@@ -31,7 +34,11 @@ def store_b_objects(advisor_bob, customer_b):
     )
     interaction = interaction_create(user=advisor_bob, customer=customer_b, channel="wechat", direction="in", summary="hi")
     data_request = data_request_create(user=advisor_bob, customer=customer_b, kind="export")
+    task = Task.objects.create(
+        store_id=customer_b.store_id, customer=customer_b, kind="call", title="回访", due_at=timezone.now(), source_key="test:1"
+    )
     ids = {
+        "task_id": task.id,
         "customer_id": customer_b.id,
         "vehicle_id": vehicle.id,
         "interaction_id": interaction.id,
@@ -50,6 +57,9 @@ VALID_BODIES = {
     ("POST", "/api/customers/{customer_id}/reveal"): {"field": "mobile", "reason": "核实身份"},
     ("POST", "/api/customers/{customer_id}/export"): {"reason": "客户申请"},
     ("POST", "/api/data-requests/{request_id}/decision"): {"approve": True},
+    ("POST", "/api/tasks/{task_id}/outcome"): {"outcome": "booked"},
+    ("POST", "/api/tasks/{task_id}/reschedule"): {"due_at": "2030-01-01T10:00:00+08:00"},
+    ("POST", "/api/tasks/{task_id}/reassign"): {"assignee_id": 1},
 }
 
 

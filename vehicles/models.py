@@ -51,6 +51,22 @@ class Vehicle(models.Model):
     charging_habit = models.CharField("充电习惯", max_length=100, blank=True, default="")
     ev_warranty_end_date = models.DateField("三电质保截止日期", null=True, blank=True)
     ota_version = models.CharField("OTA 软件版本", max_length=40, blank=True, default="")
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="销售顾问"
+    )
+    service_advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="售后专员"
+    )
+    is_active = models.BooleanField("在用", default=True, help_text="已售出/报废的车辆不再提醒")
+    # Service schedule state (reminders.services keeps these; DOMAIN §4: stored and indexed).
+    last_service_on = models.DateField("上次保养日期", null=True, blank=True)
+    last_service_km = models.PositiveIntegerField("上次保养里程", null=True, blank=True)
+    service_cycle = models.PositiveIntegerField("已保养次数", default=0)
+    km_per_day = models.DecimalField("日均里程", max_digits=6, decimal_places=1, null=True, blank=True)
+    service_due_on = models.DateField("下次保养到期日", null=True, blank=True)
+    service_due_by = models.CharField("到期依据", max_length=4, blank=True, default="", help_text="date 或 km，先到为准")
+    parts_order_call_on = models.DateField("备件订货前回访日", null=True, blank=True)
+    battery_check_due_on = models.DateField("电池检测到期日", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,6 +77,14 @@ class Vehicle(models.Model):
             models.Index(fields=["plate", "store"], name="vehicle_plate"),
             models.Index(fields=["vin_last6", "store"], name="vehicle_vin_last6"),
             models.Index(fields=["store", "-id"], name="vehicle_store_recent"),
+            # The daily reminder batch selects by each anchor date: one index per date column.
+            models.Index(fields=["service_due_on"], name="vehicle_service_due"),
+            models.Index(fields=["parts_order_call_on"], name="vehicle_parts_call"),
+            models.Index(fields=["insurance_expiry"], name="vehicle_insurance_due"),
+            models.Index(fields=["inspection_due"], name="vehicle_inspection_due"),
+            models.Index(fields=["warranty_end_date"], name="vehicle_warranty_end"),
+            models.Index(fields=["purchase_date"], name="vehicle_purchase_date"),
+            models.Index(fields=["battery_check_due_on"], name="vehicle_battery_due"),
         ]
 
     def __str__(self):

@@ -97,7 +97,15 @@ def vehicle_create(
         Ownership.objects.create(vehicle=vehicle, customer=vehicle.driver, role=Ownership.Role.DRIVER, started_on=start)
     if odometer_km:
         odometer_record(user=user, vehicle=vehicle, km=odometer_km, read_on=timezone.localdate())
+    else:
+        _schedule_refresh(vehicle)
     return vehicle, warnings
+
+
+def _schedule_refresh(vehicle: Vehicle) -> None:
+    from reminders.services import vehicle_schedule_refresh  # reminders builds on vehicles
+
+    vehicle_schedule_refresh(vehicle)
 
 
 def _ensure_vin_free(vehicle: Vehicle) -> None:
@@ -121,6 +129,7 @@ def vehicle_update(
         vehicle.plate = validate_plate(plate) if plate else ""
     _apply_details(vehicle, details)
     vehicle.save()
+    _schedule_refresh(vehicle)
     return vehicle, warnings
 
 
@@ -177,6 +186,7 @@ def odometer_record(
     if following is None:
         vehicle.odometer_km, vehicle.odometer_read_on = km, read_on
         vehicle.save(update_fields=["odometer_km", "odometer_read_on", "updated_at"])
+    _schedule_refresh(vehicle)  # DOMAIN §4: a new reading re-plans the due date
     return reading
 
 

@@ -2,7 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts, ensure_organisation, seed_customers
+from core.seed import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    ensure_demo_accounts,
+    ensure_organisation,
+    ensure_reminder_setup,
+    seed_customers,
+)
 from customers.models import Customer
 
 
@@ -20,6 +27,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         stores = ensure_organisation()
         users = ensure_demo_accounts(stores)
+        ensure_reminder_setup(stores)
         if if_empty and Customer.objects.exists():
             self.stdout.write("已有客户数据，跳过生成。")
         elif customers:

@@ -1,0 +1,59 @@
+"""The job registry: every background job is an idempotent service function, run by the
+in-process scheduler (`manage.py runjobs`) or, with CELERY_BROKER_URL set, by Celery beat."""
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    target: str  # "module.function"; daily jobs take the day, frequent ones take nothing
+    at: dt.time | None = None  # daily at this local time
+    every_seconds: int | None = None
+
+    def call(self, day: dt.date | None = None):
+        module_name, function_name = self.target.rsplit(".", 1)
+        function = getattr(importlib.import_module(module_name), function_name)
+        return function(day) if self.at is not None else function()
+
+
+JOBS = [
+    Job("privacy.retention", "privacy.tasks.retention_nightly", at=dt.time(2, 30)),
+    Job("reminders.daily", "reminders.tasks.reminders_daily", at=dt.time(6, 0)),
+    Job("messaging.drain", "messaging.tasks.outbox_drain_job", every_seconds=30),
+]
+JOBS_BY_NAME = {job.name: job for job in JOBS}
+DAILY_JOBS = [job for job in JOBS if job.at is not None]
+
+
+def daily_job_claim(job: Job, day: dt.date) -> bool:
+    """Claim one daily run; several schedulers never start the same day's job twice."""
+    from core.models import JobRun
+
+    try:
+        with transaction.atomic():
+            JobRun.objects.create(job=job.name, day=day)
+        return True
+    except IntegrityError:
+        return False
+
+
+def daily_job_run(job: Job, day: dt.date):
+    """Run a claimed daily job and record how it ended (the job itself is idempotent, so a
+    failed run can simply be run again for the same day)."""
+    from core.models import JobRun
+
+    try:
+        result = job.call(day)
+    except Exception as exc:
+        JobRun.objects.filter(job=job.name, day=day).update(finished_at=timezone.now(), result={"error": str(exc)[:500]})
+        raise
+    JobRun.objects.filter(job=job.name, day=day).update(
+        finished_at=timezone.now(), result=result if isinstance(result, dict) else {"result": result}
+    )
+    return result

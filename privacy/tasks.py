@@ -1,0 +1,9 @@
+"""Job entry points of the privacy module."""
+
+import datetime as dt
+
+from privacy.services import retention_anonymise
+
+
+def retention_nightly(day: dt.date) -> dict:
+    return {"anonymised": retention_anonymise(today=day)}
