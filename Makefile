@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pitstop
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install lint test-sqlite test-postgres browser-deps postgres serve seed clean
+.PHONY: demo test install lint test-sqlite test-postgres browser-deps postgres redis clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,16 +28,20 @@ postgres:  ## start the machine's PostgreSQL if it is not running
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
+redis:  ## start the machine's Redis if it is not running (Celery test)
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || (mkdir -p /var/lib/redis /var/log/redis && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log)
+	@for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "Redis did not start"; exit 1
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -r accounts core customers vehicles privacy pitstop -x '*/tests/*,*/migrations/*'
+	$(VENV)/bin/bandit -q -r accounts core customers vehicles privacy messaging tasks reminders pitstop -x '*/tests/*,*/migrations/*'
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install browser-deps
+test-sqlite: install browser-deps redis
 	$(VENV)/bin/pytest
 
-test-postgres: install browser-deps postgres
+test-postgres: install browser-deps postgres redis
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 test: lint test-sqlite test-postgres  ## ruff, then the whole suite on SQLite and on PostgreSQL

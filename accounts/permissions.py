@@ -19,6 +19,7 @@ class Perm(StrEnum):
     DATA_REQUEST_CREATE = "data_request.create"
     DATA_REQUEST_APPROVE = "data_request.approve"
     AUDIT_VIEW = "audit.view"
+    MESSAGE_TEMPLATE_EDIT = "message_template.edit"
 
 
 _FRONT_DESK = {
@@ -29,7 +30,7 @@ _FRONT_DESK = {
     Perm.PII_REVEAL,
     Perm.DATA_REQUEST_CREATE,
 }
-_MANAGER = _FRONT_DESK | {Perm.DATA_REQUEST_APPROVE, Perm.AUDIT_VIEW}
+_MANAGER = _FRONT_DESK | {Perm.DATA_REQUEST_APPROVE, Perm.AUDIT_VIEW, Perm.MESSAGE_TEMPLATE_EDIT}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADVISOR: frozenset(_FRONT_DESK),

@@ -22,7 +22,12 @@ POLICIES = {
         Policy("privacy.request_due_days", 15, "个人信息权利请求办理期限（天）"),
         Policy("privacy.retention_years", 3, "客户无往来后个人信息保留年限（年），期满自动匿名化"),
         Policy("privacy.guardian_age", 14, "需监护人同意的年龄（未满该年龄）"),
+        Policy("privacy.inbound_retention_days", 180, "客户短信回复（含手机号）保留天数"),
         Policy("consent.text_version", "2026-01", "当前授权文本版本"),
+        Policy("messaging.quiet_hours_start", 21, "免打扰开始时间（点，0–23），期间消息延后到结束时发送"),
+        Policy("messaging.quiet_hours_end", 8, "免打扰结束时间（点，0–23）"),
+        Policy("messaging.marketing_cap", 4, "每位客户营销消息频次上限（条）"),
+        Policy("messaging.marketing_cap_days", 7, "营销消息频次统计周期（天）"),
     ]
 }
 

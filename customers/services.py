@@ -190,6 +190,17 @@ def consent_record(
     """Record a customer's yes or no for one purpose with time, source and consent-text version
     (DOMAIN §14). A withdrawal takes effect at once: every channel reads the same Consent row."""
     require(user, Perm.CUSTOMER_EDIT)
+    return consent_write(
+        customer=customer, purpose=purpose, granted=granted, source=source, text_version=text_version, recorded_by=user
+    )
+
+
+@transaction.atomic
+def consent_write(
+    *, customer: Customer, purpose: str, granted: bool, source: str, text_version: str | None = None, recorded_by=None
+) -> Consent:
+    """The one place consent rows are written — by staff (consent_record) or by the customer
+    directly, e.g. an SMS reply "T" (no staff member: recorded_by is empty)."""
     if purpose not in ConsentPurpose.values:
         raise InvalidInput({"purpose": "未知的授权用途"})
     if not source.strip():
@@ -198,9 +209,9 @@ def consent_record(
         "granted": granted,
         "recorded_at": timezone.now(),
         "source": source.strip()[:50],
-        "text_version": (text_version or policy_value(customer.store_id, "consent.text_version"))[:20],
+        "text_version": str(text_version or policy_value(customer.store_id, "consent.text_version"))[:20],
     }
-    ConsentEvent.objects.create(customer=customer, purpose=purpose, recorded_by=user, **values)
+    ConsentEvent.objects.create(customer=customer, purpose=purpose, recorded_by=recorded_by, **values)
     consent, _ = Consent.objects.update_or_create(customer=customer, purpose=purpose, defaults=values)
     return consent
 

@@ -1,6 +1,7 @@
 """The transactional outbox (DOMAIN §4): messages are rows written in the same transaction as the
 change that causes them; a sender drains them through pluggable channel backends."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -29,6 +30,9 @@ class MessageTemplate(models.Model):
     name = models.CharField("名称", max_length=100)
     subject = models.CharField("邮件标题", max_length=200, blank=True, default="")
     body = models.TextField("正文", max_length=1000)
+    provider_template_id = models.CharField(
+        "服务商模板 ID", max_length=100, blank=True, default="", help_text="微信模板消息的 template_id；短信网关需要时填写"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -43,8 +47,25 @@ class MessageTemplate(models.Model):
     def __str__(self):
         return f"{self.name}（{self.get_channel_display()}）"
 
+    def clean(self):
+        """Only documented variables; signature and opt-out line are the renderer's job (DOMAIN §4)."""
+        from messaging.rendering import template_text_errors  # rendering reads this module's choices
+
+        errors = {
+            field: messages
+            for field, messages in {
+                "body": template_text_errors(self.body, channel=self.channel),
+                "subject": template_text_errors(self.subject, channel=self.channel),
+            }.items()
+            if messages
+        }
+        if errors:
+            raise ValidationError(errors)
+
 
 class OutboxMessage(models.Model):
+    customer_ref = "customer_id"  # core.scoping: cross-entity visibility follows the customer's consent
+
     class Status(models.TextChoices):
         QUEUED = "queued", "待发送"
         SENDING = "sending", "发送中"
@@ -96,3 +117,23 @@ class InboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ChannelAddress(models.Model):
+    """Where a customer is reached on a channel the archive holds no number for: a WeChat openid or
+    an e-mail address. SMS goes to the customer's primary mobile (customers.Customer.mobile)."""
+
+    customer_ref = "customer_id"  # core.scoping: cross-entity visibility follows the customer's consent
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="channel_addresses")
+    channel = models.CharField("渠道", max_length=10, choices=[(MessageChannel.WECHAT, "微信"), (MessageChannel.EMAIL, "邮件")])
+    address = models.CharField("地址", max_length=200, help_text="微信 openid 或邮箱地址")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "客户渠道地址"
+        constraints = [models.UniqueConstraint(fields=["customer", "channel"], name="uniq_channel_address")]
+        indexes = [models.Index(fields=["channel", "address"], name="channel_address_lookup")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} · 客户 {self.customer_id}"

@@ -5,6 +5,7 @@ from accounts.api import router as auth_router
 from core.api import AUTH, install_error_handlers
 from customers.api import interactions_router
 from customers.api import router as customers_router
+from messaging.api import router as messaging_router
 from privacy.api import customer_router as privacy_customer_router
 from privacy.api import router as data_requests_router
 from reminders.api import router as reminders_router
@@ -32,3 +33,4 @@ api.add_router("/data-requests", data_requests_router)
 api.add_router("/vehicles", vehicle_reminders_router)
 api.add_router("/reminders", reminders_router)
 api.add_router("/tasks", tasks_router)
+api.add_router("/messaging", messaging_router)

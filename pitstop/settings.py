@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from pitstop.env import env_bool, env_list, env_str
+from pitstop.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,14 +207,14 @@ MESSAGING_SMS_URL = env_str("MESSAGING_SMS_URL", "")
 MESSAGING_SMS_TOKEN = env_str("MESSAGING_SMS_TOKEN", "")
 MESSAGING_WECHAT_URL = env_str("MESSAGING_WECHAT_URL", "")
 MESSAGING_WECHAT_TOKEN = env_str("MESSAGING_WECHAT_TOKEN", "")
-MESSAGING_HTTP_TIMEOUT = float(env_str("MESSAGING_HTTP_TIMEOUT", "5"))  # seconds
-MESSAGING_MAX_ATTEMPTS = int(env_str("MESSAGING_MAX_ATTEMPTS", "8"))  # then the message is failed
-MESSAGING_LEASE_SECONDS = int(env_str("MESSAGING_LEASE_SECONDS", "300"))  # a "sending" row older than this goes again
+MESSAGING_HTTP_TIMEOUT = env_float("MESSAGING_HTTP_TIMEOUT", 5)  # seconds
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 8)  # then the message is failed
+MESSAGING_LEASE_SECONDS = env_int("MESSAGING_LEASE_SECONDS", 300)  # a "sending" row older than this goes again
 # Shared secret the gateways send in the X-Inbound-Secret header of POST /api/messaging/inbound;
 # empty = the webhook refuses every call.
 MESSAGING_INBOUND_SECRET = env_str("MESSAGING_INBOUND_SECRET", "")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

@@ -12,6 +12,7 @@ from accounts.permissions import Perm, require
 from core.errors import Conflict, InvalidInput
 from core.policies import policy_value
 from customers.models import Consent, ConsentEvent, Customer, CustomerMobile, Interaction
+from messaging.models import ChannelAddress, InboundMessage
 from privacy.models import AccessLog, DataSubjectRequest
 from vehicles.models import OdometerReading, Ownership, Vehicle
 
@@ -111,6 +112,7 @@ def customer_dossier(customer: Customer) -> dict:
     return {
         "customer": {name: _plain(getattr(customer, name)) for name in profile_fields},
         "mobiles": list(customer.mobiles.values("number", "is_primary", "label")),
+        "channel_addresses": list(customer.channel_addresses.values("channel", "address")),
         "consents": [
             _plain_row(row)
             for row in customer.consent_events.values("purpose", "granted", "recorded_at", "source", "text_version")
@@ -181,6 +183,7 @@ def customer_erase(*, customer: Customer, actor=None, reason: str, ip_address: s
     CustomerMobile.objects.filter(customer=customer).delete()
     Consent.objects.filter(customer=customer).delete()
     ConsentEvent.objects.filter(customer=customer).delete()
+    ChannelAddress.objects.filter(customer=customer).delete()
     Interaction.objects.filter(customer=customer).update(summary="（已匿名）", outcome="")
     Vehicle.objects.filter(driver=customer).update(driver=None)
     _purge_audit_history(personal_rows)
@@ -219,6 +222,15 @@ def retention_candidates(*, today: dt.date | None = None, years: int | None = No
         .exclude(Exists(recent_reading))
         .exclude(Exists(recent_ownership))
     )
+
+
+def inbound_replies_redact(*, today: dt.date | None = None) -> int:
+    """Customers' replies keep the sender's number only as long as needed to act on them."""
+    today = today or timezone.localdate()
+    cutoff = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=policy_value(None, "privacy.inbound_retention_days")), dt.time())
+    )
+    return InboundMessage.objects.filter(received_at__lt=cutoff).exclude(sender="").update(sender="", body="（已删除）")
 
 
 def retention_anonymise(*, today: dt.date | None = None, batch: int = 500) -> int:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Store, User
 from core.policies import policy_value
+from messaging.rules import MARKETING_CONSENT
 from reminders.models import Holiday, Reminder, ReminderPlanStop, ReminderStep, ServiceRule
 from reminders.rules import Schedule, average_km_per_day, battery_check_due, service_due
 from reminders.steps import DEFINITIONS_BY_CODE, STEP_DEFINITIONS
@@ -289,32 +290,35 @@ def _insert_call_tasks(store: Store, day: dt.date) -> int:
 
 
 def _insert_messages(store: Store, day: dt.date) -> int:
-    """Queue-time consent check in SQL (the sender checks again at send time, DOMAIN §4/§14):
-    marketing needs a current yes for the channel; a service notice stops only at an explicit no."""
+    """Queue-time consent check in SQL, with the texts and purposes of messaging.rules (the sender
+    checks again at send time, DOMAIN §4/§14): marketing needs a current yes for the channel, a
+    service notice stops only at an explicit no. The customer's name is filled in at send time."""
     variables = _json_object(
         {
-            "name": "c.name",
             "plate": "COALESCE(v.plate, '')",
             "model": "COALESCE(v.model, '')",
             "due_date": "CAST(r.due_on AS TEXT)",
             "topic": "r.topic",
         }
     )
-    marketing_ok = (
-        "EXISTS (SELECT 1 FROM customers_consent k WHERE k.customer_id = r.customer_id AND k.granted = %s AND k.purpose = "
-        "CASE s.channel WHEN 'sms' THEN 'marketing_sms' WHEN 'wechat' THEN 'wechat' ELSE 'marketing_email' END)"
+    consent_purpose = "CASE s.channel " + " ".join(f"WHEN '{ch}' THEN '{p}'" for ch, p in MARKETING_CONSENT.items()) + " END"
+    no_consent_reason = (
+        "CASE s.channel "
+        + " ".join(f"WHEN '{ch}' THEN '无营销授权（{p.label}）'" for ch, p in MARKETING_CONSENT.items())
+        + " END"
     )
+    marketing_ok = f"EXISTS (SELECT 1 FROM customers_consent k WHERE k.customer_id = r.customer_id AND k.granted = %s AND k.purpose = {consent_purpose})"
     service_opted_out = "EXISTS (SELECT 1 FROM customers_consent k WHERE k.customer_id = r.customer_id AND k.granted = %s AND k.purpose = 'service_reminders')"
     reason = (
         "CASE WHEN c.erased_at IS NOT NULL THEN '客户信息已匿名化' "
-        f"WHEN s.purpose = 'marketing' AND NOT {marketing_ok} THEN '无营销授权' "
+        f"WHEN s.purpose = 'marketing' AND NOT {marketing_ok} THEN {no_consent_reason} "
         f"WHEN s.purpose = 'service' AND {service_opted_out} THEN '客户已退订服务提醒' ELSE '' END"
     )
     sql = (
         "INSERT INTO messaging_outboxmessage (store_id, customer_id, channel, purpose, template_code, variables, idempotency_key, status, attempts, "
         "next_attempt_at, last_error, suppressed_reason, provider_message_id, created_at) "
-        f"SELECT q.store_id, q.customer_id, q.channel, q.purpose, q.template_code, q.variables, q.idem, CASE WHEN q.reason = '' THEN 'queued' ELSE 'suppressed' END, "
-        "0, %s, '', q.reason, '', %s FROM ("
+        "SELECT q.store_id, q.customer_id, q.channel, q.purpose, q.template_code, q.variables, q.idem, "
+        "CASE WHEN q.reason = '' THEN 'queued' ELSE 'suppressed' END, 0, %s, '', q.reason, '', %s FROM ("
         f"SELECT r.store_id, r.customer_id, s.channel, s.purpose, s.template_code, {variables} AS variables, "
         f"{_concat(repr('reminder:'), 'CAST(r.id AS TEXT)')} AS idem, {reason} AS reason "
         "FROM reminders_reminder r JOIN reminders_reminderstep s ON s.store_id = r.store_id AND s.code = r.step "

@@ -180,6 +180,20 @@ def test_retention_anonymises_only_the_long_inactive_and_is_idempotent(advisor_a
     assert customer_a.erased_at is not None and customer_b.erased_at is None
 
 
+def test_erasure_removes_channel_addresses_and_old_replies_lose_the_number(advisor_alice, customer_a):
+    from messaging.models import ChannelAddress, InboundMessage
+    from privacy.services import customer_erase, inbound_replies_redact
+
+    ChannelAddress.objects.create(customer=customer_a, channel="email", address="zhangsan@example.cn")
+    customer_erase(customer=customer_a, reason="测试")
+    assert not ChannelAddress.objects.filter(customer=customer_a).exists()
+    reply = InboundMessage.objects.create(channel="sms", sender="+8613812341234", body="T")
+    InboundMessage.objects.filter(pk=reply.pk).update(received_at=timezone.now() - dt.timedelta(days=400))
+    assert inbound_replies_redact() == 1
+    reply.refresh_from_db()
+    assert reply.sender == ""
+
+
 def test_recent_contact_keeps_a_customer_past_retention(advisor_alice, customer_a):
     Customer.objects.filter(pk=customer_a.pk).update(updated_at=timezone.now() - dt.timedelta(days=5 * 365))
     interaction_create(user=advisor_alice, customer=customer_a, channel="wechat", direction="in", summary="咨询")

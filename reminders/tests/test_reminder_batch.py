@@ -128,7 +128,7 @@ def test_marketing_without_consent_is_recorded_as_suppressed(plan, advisor_alice
     customer_create(user=advisor_alice, name="无授权", mobile="13700000003", birthday=dt.date(1990, 12, 1))
     reminders_run_day(day=DAY)
     message = OutboxMessage.objects.get()
-    assert (message.status, message.suppressed_reason) == ("suppressed", "无营销授权")
+    assert (message.status, message.suppressed_reason) == ("suppressed", "无营销授权（营销短信）")
 
 
 def test_a_service_notice_stops_only_at_an_explicit_opt_out(plan, vehicle_a, advisor_alice, customer_a):
