@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 demo: install  ## venv, migrate SQLite, demo data, server on http://127.0.0.1:8000
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --customers 2000 --if-empty
+	$(PY) manage.py runjobs --once  # today's reminders, call tasks and messages
 	@echo "Pitstop: http://127.0.0.1:8000  (accounts above, password pitstop-demo)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

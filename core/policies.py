@@ -19,6 +19,7 @@ POLICIES = {
     for p in [
         Policy("odometer.max_km_per_day", 2000, "里程单日最大合理增量（公里/天），超过则标记异常"),
         Policy("odometer.default_km_per_day", 40, "无里程历史时的默认日均行驶里程（公里/天）"),
+        Policy("ev.soh_alert_percent", 80, "电池健康度（SOH）低于该值时生成跟进任务（%）"),
         Policy("privacy.request_due_days", 15, "个人信息权利请求办理期限（天）"),
         Policy("privacy.retention_years", 3, "客户无往来后个人信息保留年限（年），期满自动匿名化"),
         Policy("privacy.guardian_age", 14, "需监护人同意的年龄（未满该年龄）"),

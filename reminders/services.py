@@ -434,3 +434,26 @@ def reminder_templates_ensure() -> None:
         MessageTemplate.objects.get_or_create(
             store=None, code=code, channel="sms", defaults={"purpose": purpose, "name": name, "body": body}
         )
+
+
+def battery_health_check(vehicle: Vehicle) -> Task | None:
+    """DOMAIN §13: a state of health below the store's threshold → a task for the after-sales
+    specialist (once per vehicle and day)."""
+    threshold = policy_value(vehicle.store_id, "ev.soh_alert_percent")
+    if vehicle.battery_soh_percent is None or vehicle.battery_soh_percent >= threshold:
+        return None
+    today = timezone.localdate()
+    task, _ = Task.objects.get_or_create(
+        source_key=f"soh:{vehicle.pk}:{today.isoformat()}",
+        defaults={
+            "store_id": vehicle.store_id,
+            "customer_id": vehicle.owner_id,
+            "vehicle": vehicle,
+            "assignee_id": vehicle.service_advisor_id,
+            "kind": "ev_battery_health",
+            "title": f"电池健康度 {vehicle.battery_soh_percent}% 低于 {threshold}%：{vehicle.plate}",
+            "script": "联系车主说明电池健康度变化，预约电池检测。",
+            "due_at": timezone.now() + dt.timedelta(days=1),
+        },
+    )
+    return task

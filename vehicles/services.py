@@ -120,6 +120,7 @@ def vehicle_update(
 ) -> tuple[Vehicle, list[str]]:
     require(user, Perm.VEHICLE_EDIT)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    soh_before = vehicle.battery_soh_percent
     warnings: list[str] = []
     if vin is not None:
         vehicle.vin, warnings = validate_vin(vin)
@@ -130,6 +131,10 @@ def vehicle_update(
     _apply_details(vehicle, details)
     vehicle.save()
     _schedule_refresh(vehicle)
+    if vehicle.battery_soh_percent is not None and vehicle.battery_soh_percent != soh_before:
+        from reminders.services import battery_health_check
+
+        battery_health_check(vehicle)
     return vehicle, warnings
 
 

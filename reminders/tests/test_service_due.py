@@ -114,3 +114,15 @@ def test_a_rule_change_is_applied_to_stored_dates(vehicle_a):
     vehicle_a.refresh_from_db()
     assert vehicle_a.service_due_on < before
     vehicle_schedule_refresh(vehicle_a)
+
+
+def test_a_low_battery_health_creates_one_task(advisor_alice, vehicle_a):
+    from tasks.models import Task
+    from vehicles.services import vehicle_update
+
+    vehicle_update(user=advisor_alice, vehicle=vehicle_a, battery_soh_percent=92)
+    assert not Task.objects.exists()
+    vehicle_update(user=advisor_alice, vehicle=vehicle_a, battery_soh_percent=78)
+    vehicle_update(user=advisor_alice, vehicle=vehicle_a, battery_soh_percent=77)
+    task = Task.objects.get()
+    assert task.kind == "ev_battery_health" and "78" in task.title
