@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
@@ -108,31 +109,58 @@ class User(AbstractUser):
     def store_access(self) -> "StoreAccess":
         """Stores of the user's own legal entity are open; stores of another legal entity of the
         group are gated: their customers are visible only with the customer's separate consent to
-        sharing within the group (PIPL Art. 23). Cached per user object (one query)."""
+        sharing within the group (PIPL Art. 23).
+
+        Every API call needs this, so it is kept per user object and for STORE_ACCESS_CACHE_SECONDS
+        in the process cache: a change of a user's stores applies within that time; disabling a
+        user applies at once (the token and session checks read is_active on every request)."""
         cached = getattr(self, "_store_access", None)
         if cached is None:
-            stores = Store.objects.select_related("group")
-            stores = stores.filter(group_id=self.dealer_group_id) if self.is_group_admin else stores.filter(staff=self)
-            stores = list(stores)
-            home = self._home_legal_entity(stores)
-            cached = StoreAccess(
-                open=frozenset(s.id for s in stores if s.effective_legal_entity == home),
-                gated=frozenset(s.id for s in stores if s.effective_legal_entity != home),
-            )
+            key = f"store_access:{self.pk}"
+            cached = cache.get(key)
+            if cached is None:
+                stores = self._visible_stores()
+                home = self._home_legal_entity(stores)
+                cached = StoreAccess(
+                    open=frozenset(s.id for s in stores if s.entity == home),
+                    gated=frozenset(s.id for s in stores if s.entity != home),
+                )
+                cache.set(key, cached, settings.STORE_ACCESS_CACHE_SECONDS)
             self._store_access = cached
         return cached
 
-    def _home_legal_entity(self, stores: list[Store]) -> str:
-        if self.is_group_admin and self.dealer_group_id:
-            return self.dealer_group.legal_entity
-        if self.department_id:
-            return self.department.store.effective_legal_entity
-        return stores[0].effective_legal_entity if stores else ""
+    def _visible_stores(self) -> list["_StoreRow"]:
+        """The user's stores with their legal entity, in one query (it runs on every API call)."""
+        assigned = User.stores.through.objects.filter(user_id=self.pk, store_id=models.OuterRef("pk"))
+        home = Department.objects.filter(pk=self.department_id, store_id=models.OuterRef("pk"))
+        rows = Store.objects.filter(models.Q(group_id=self.dealer_group_id) | models.Q(staff=self)).distinct()
+        rows = rows.annotate(mine=models.Exists(assigned), home=models.Exists(home)).values_list(
+            "id", "legal_entity", "group__legal_entity", "mine", "home"
+        )
+        stores = [
+            _StoreRow(pk, own or group_entity, group_entity, mine, is_home) for pk, own, group_entity, mine, is_home in rows
+        ]
+        return stores if self.is_group_admin else [s for s in stores if s.mine]
+
+    def _home_legal_entity(self, stores: list["_StoreRow"]) -> str:
+        if self.is_group_admin:
+            return stores[0].group_entity if stores else ""
+        home = next((s for s in stores if s.home), stores[0] if stores else None)
+        return home.entity if home else ""
 
     def default_store_id(self) -> int | None:
         """Where a new record goes when the caller names no store: a single-store user's own store."""
         ids = self.accessible_store_ids()
         return next(iter(ids)) if len(ids) == 1 else None
+
+
+@dataclass(frozen=True)
+class _StoreRow:
+    id: int
+    entity: str
+    group_entity: str
+    mine: bool
+    home: bool
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,8 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     total = Customer.objects.count()
-    print(
-        f"# customer_search latency — {connection.vendor}, {total:,} customers, {args.samples} samples × {args.rounds} rounds\n"
-    )
+    print(f"# customer_search latency — {connection.vendor}, {total:,} customers, {args.samples} samples × {args.rounds} rounds")
+    print(f"load average at the start (1/5/15 min): {os.getloadavg()}\n")
     print("| user | kind | example | p50 ms | p95 ms | p99 ms | max ms | SQL/search | found (median) | misses |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for username in USERS:
@@ -129,6 +128,7 @@ def main() -> None:
                 f" | {r['sql']} | {r['found']:g} | {r['misses']} |",
                 flush=True,
             )
+    print(f"\nload average at the end (1/5/15 min): {os.getloadavg()} on {os.cpu_count()} CPUs — other work skews the tail")
 
 
 if __name__ == "__main__":

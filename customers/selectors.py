@@ -10,7 +10,7 @@ from core.scoping import get_scoped_or_404, scoped
 from customers.models import Consent, Customer, CustomerMobile, Interaction
 from customers.validators import normalize_mobile
 from vehicles.models import OdometerReading, Vehicle
-from vehicles.validators import looks_like_plate, normalize_plate, normalize_vin
+from vehicles.validators import is_valid_plate, normalize_plate, normalize_vin
 
 SEARCH_LIMIT = 50
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -39,14 +39,15 @@ def search_keys(q: str) -> list[SearchKey]:
         return keys
     if compact.lstrip("+").isdigit():
         keys += _mobile_keys(compact)
-    if looks_like_plate(compact):
-        keys.append(SearchKey(Vehicle, "plate", normalize_plate(compact), "owner_id"))
+    plate = normalize_plate(compact)
+    if is_valid_plate(plate):
+        keys.append(SearchKey(Vehicle, "plate", plate, "owner_id"))
     if _ALNUM.match(compact):
         if len(compact) == 17:
             keys.append(SearchKey(Vehicle, "vin", normalize_vin(compact), "owner_id"))
         elif len(compact) == 6:
             keys.append(SearchKey(Vehicle, "vin_last6", compact.upper(), "owner_id"))
-    if _HAS_CJK.search(text) and not looks_like_plate(compact):
+    if _HAS_CJK.search(text) and not is_valid_plate(plate):  # 苏伟 is a name, 苏E12345 a plate
         keys.append(SearchKey(Customer, "name", text[:60]))
     if _LETTERS.match(compact):
         keys.append(SearchKey(Customer, "name_pinyin", compact.lower()))

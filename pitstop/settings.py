@@ -186,6 +186,7 @@ API_DEFAULT_PAGE_SIZE = 20
 API_TOKEN_TTL_DAYS = 30
 
 LOGGING = {
+STORE_ACCESS_CACHE_SECONDS = 60  # accounts.User.store_access: store assignments apply within a minute
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "core.logging.RedactPersonalData"}},

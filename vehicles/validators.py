@@ -59,7 +59,3 @@ def validate_plate(raw: str, field: str = "plate") -> str:
     if not is_valid_plate(plate):
         raise InvalidInput({field: "车牌号格式不正确（如 粤B12345 或新能源 粤BD12345）"})
     return plate
-
-
-def looks_like_plate(text: str) -> bool:
-    return bool(text) and text[0] in PROVINCES

@@ -31,6 +31,13 @@ def test_it_finds_the_customer_by_every_kind_of_key(archive, advisor_alice, q):
     assert [c.id for c in customer_search(user=advisor_alice, q=q)] == [archive.id]
 
 
+def test_a_surname_that_is_also_a_province_is_still_a_name(advisor_alice):
+    from customers.services import customer_create
+
+    su = customer_create(user=advisor_alice, name="苏伟", mobile="13700000001")
+    assert [c.id for c in customer_search(user=advisor_alice, q="苏伟")] == [su.id]
+
+
 def test_it_never_returns_another_stores_customer(archive, advisor_bob):
     assert customer_search(user=advisor_bob, q="张三") == []
     assert customer_search(user=advisor_bob, q="粤BD12345") == []
