@@ -111,7 +111,10 @@ class Reminder(models.Model):
 
     store = models.ForeignKey("accounts.Store", on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="reminders")
-    vehicle = models.ForeignKey("vehicles.Vehicle", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders")
+    # The unique (vehicle, kind, cycle, step) index serves lookups by vehicle: no second index.
+    vehicle = models.ForeignKey(
+        "vehicles.Vehicle", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", db_index=False
+    )
     kind = models.CharField("类型", max_length=20, choices=ReminderKind.choices)
     cycle = models.CharField("周期", max_length=40)
     step = models.CharField("步骤", max_length=40)

@@ -211,13 +211,14 @@ def reminder_batch_generate(*, day: dt.date) -> int:
     (or finishing a crashed run) inserts nothing twice: the unique constraints decide."""
     created = 0
     steps = ReminderStep.objects.filter(enabled=True).order_by("store_id", "code")
-    for step in steps:
-        definition = DEFINITIONS_BY_CODE.get(step.code)
-        if definition is None:
-            continue
-        anchor = day - dt.timedelta(days=step.offset_days)
-        for select_sql, params in definition.source(step.store_id, anchor, day):
-            created += _insert_reminders(step, day, select_sql, params)
+    with transaction.atomic():  # one commit for the day; a crash leaves nothing half-written
+        for step in steps:
+            definition = DEFINITIONS_BY_CODE.get(step.code)
+            if definition is None:
+                continue
+            anchor = day - dt.timedelta(days=step.offset_days)
+            for select_sql, params in definition.source(step.store_id, anchor, day):
+                created += _insert_reminders(step, day, select_sql, params)
     return created
 
 
@@ -227,10 +228,7 @@ def _insert_reminders(step: ReminderStep, day: dt.date, select_sql: str, params:
         f"SELECT %s, src.* , %s, %s, %s, %s, %s, %s FROM ({select_sql}) AS src "
         "WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [step.store_id, step.kind, step.code, step.action, day, "pending", now, *params])
-        return max(cursor.rowcount, 0)
+    return _execute(sql, [step.store_id, step.kind, step.code, step.action, day, "pending", _now(), *params])
 
 
 def reminder_actions_dispatch(*, day: dt.date) -> BatchResult:
