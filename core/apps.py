@@ -6,4 +6,17 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self):
-        from core import db  # noqa: F401  (connects the SQLite pragmas signal)
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_refresh_sqlite_statistics, sender=self)
+
+
+def _refresh_sqlite_statistics(using="default", **kwargs):
+    """A migration that rebuilds a big SQLite table drops its planner statistics (measured:
+    searches then pick worse indexes); PostgreSQL's autovacuum re-analyses by itself."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
