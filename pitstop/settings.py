@@ -184,9 +184,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 API_MAX_PAGE_SIZE = 100
 API_DEFAULT_PAGE_SIZE = 20
 API_TOKEN_TTL_DAYS = 30
+STORE_ACCESS_CACHE_SECONDS = 60  # accounts.User.store_access: store assignments apply within a minute
 
 LOGGING = {
-STORE_ACCESS_CACHE_SECONDS = 60  # accounts.User.store_access: store assignments apply within a minute
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "core.logging.RedactPersonalData"}},
