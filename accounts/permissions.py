@@ -20,6 +20,14 @@ class Perm(StrEnum):
     DATA_REQUEST_APPROVE = "data_request.approve"
     AUDIT_VIEW = "audit.view"
     MESSAGE_TEMPLATE_EDIT = "message_template.edit"
+    CONTACT_HANDLE = "contact.handle"
+    COMPLAINT_OPEN = "complaint.open"
+    COMPLAINT_HANDLE = "complaint.handle"
+    COMPLAINT_ESCALATE = "complaint.escalate"
+    COMPLAINT_AUTHORITY_L1 = "complaint.authority_l1"
+    COMPLAINT_AUTHORITY_L2 = "complaint.authority_l2"
+    COMPLAINT_AUTHORITY_L3 = "complaint.authority_l3"
+    RED_ALERT_ACK = "red_alert.acknowledge"
 
 
 _FRONT_DESK = {
@@ -43,6 +51,28 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.STORE_MANAGER: frozenset(_MANAGER),
     Role.GROUP_ADMIN: frozenset(_MANAGER),
 }
+
+# Service clocks (DOMAIN §1, §9): everyone may open a complaint; the front line answers contacts and
+# handles complaints with L1 authority, the store manager decides at L2, senior management at L3.
+# Managers and the quality side (complaint handlers) acknowledge red alerts.
+_COMPLAINT_FRONT_LINE = {
+    Perm.CONTACT_HANDLE,
+    Perm.COMPLAINT_OPEN,
+    Perm.COMPLAINT_HANDLE,
+    Perm.COMPLAINT_ESCALATE,
+    Perm.COMPLAINT_AUTHORITY_L1,
+}
+_COMPLAINT_PERMISSIONS = {
+    Role.ADVISOR: _COMPLAINT_FRONT_LINE,
+    Role.CALL_CENTRE_AGENT: _COMPLAINT_FRONT_LINE,
+    Role.SALESPERSON: _COMPLAINT_FRONT_LINE,
+    Role.COMPLAINT_HANDLER: _COMPLAINT_FRONT_LINE | {Perm.RED_ALERT_ACK},
+    Role.TECHNICIAN: {Perm.COMPLAINT_OPEN},
+    Role.TEAM_LEADER: {Perm.COMPLAINT_OPEN},
+    Role.STORE_MANAGER: _COMPLAINT_FRONT_LINE | {Perm.COMPLAINT_AUTHORITY_L2, Perm.RED_ALERT_ACK},
+    Role.GROUP_ADMIN: _COMPLAINT_FRONT_LINE | {Perm.COMPLAINT_AUTHORITY_L2, Perm.COMPLAINT_AUTHORITY_L3, Perm.RED_ALERT_ACK},
+}
+ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | extra for role, extra in _COMPLAINT_PERMISSIONS.items()})
 
 
 def has_perm(user, perm: Perm) -> bool:

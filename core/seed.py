@@ -14,6 +14,7 @@ from django.utils import timezone
 from faker.providers.person.zh_CN import Provider as NameProvider
 
 from accounts.models import DealerGroup, Department, Role, Store, User
+from complaints.services import complaint_templates_ensure
 from core.db import analyze, bulk_insert, is_postgres, next_id, reset_sequences
 from customers.models import Consent, Customer, CustomerMobile, Interaction
 from customers.validators import name_search_keys
@@ -134,6 +135,7 @@ def ensure_reminder_setup(stores: dict[str, Store]) -> None:
     for store in stores.values():
         reminder_steps_ensure(store)
     reminder_templates_ensure()
+    complaint_templates_ensure()
     year = timezone.localdate().year
     holidays_seed([year - 1, year, year + 1])
 

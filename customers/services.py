@@ -244,7 +244,7 @@ def interaction_create(
         errors["vehicle_id"] = "车辆不存在"
     if errors:
         raise InvalidInput(errors)
-    return Interaction.objects.create(
+    interaction = Interaction.objects.create(
         store_id=customer.store_id,
         customer=customer,
         vehicle=vehicle,
@@ -255,3 +255,12 @@ def interaction_create(
         summary=summary.strip()[:2000],
         outcome=(outcome or "").strip()[:200],
     )
+    from complaints.services import red_alert_scan  # complaints builds on the archive
+
+    red_alert_scan(
+        store_id=customer.store_id,
+        text=f"{interaction.summary} {interaction.outcome}",
+        source=f"interaction:{interaction.pk}",
+        customer=customer,
+    )
+    return interaction

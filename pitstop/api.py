@@ -2,6 +2,9 @@ from csp.decorators import csp_exempt
 from ninja import NinjaAPI
 
 from accounts.api import router as auth_router
+from complaints.api import contacts_router as complaint_contacts_router
+from complaints.api import red_alerts_router as complaint_red_alerts_router
+from complaints.api import router as complaints_router
 from core.api import AUTH, install_error_handlers
 from customers.api import interactions_router
 from customers.api import router as customers_router
@@ -34,3 +37,6 @@ api.add_router("/vehicles", vehicle_reminders_router)
 api.add_router("/reminders", reminders_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/messaging", messaging_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/contacts", complaint_contacts_router)
+api.add_router("/red-alerts", complaint_red_alerts_router)

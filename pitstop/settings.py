@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "messaging",
     "tasks",
     "reminders",
+    "sla",
+    "complaints",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("tasks/", include("tasks.urls")),
     path("reminders/", include("reminders.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("contacts/", include("complaints.contact_urls")),
     path("m/<slug:slug>/", core_views.module_placeholder, name="module"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -128,6 +128,10 @@ def customer_dossier(customer: Customer) -> dict:
             }
             for v in vehicles
         ],
+        "complaints": [
+            _plain_row(r)
+            for r in customer.complaints.order_by("id").values("id", "category", "description", "status", "opened_at")
+        ],
         "interactions": [
             _plain_row(r)
             for r in customer.interactions.order_by("occurred_at").values(
@@ -185,6 +189,7 @@ def customer_erase(*, customer: Customer, actor=None, reason: str, ip_address: s
     ConsentEvent.objects.filter(customer=customer).delete()
     ChannelAddress.objects.filter(customer=customer).delete()
     Interaction.objects.filter(customer=customer).update(summary="（已匿名）", outcome="")
+    _redact_complaints(customer)
     Vehicle.objects.filter(driver=customer).update(driver=None)
     _purge_audit_history(personal_rows)
     AccessLog.objects.create(
@@ -196,6 +201,17 @@ def customer_erase(*, customer: Customer, actor=None, reason: str, ip_address: s
         ip_address=ip_address,
     )
     return customer
+
+
+def _redact_complaints(customer: Customer) -> None:
+    """Complaint and contact texts quote the customer; the cases and their clocks stay (statistics)."""
+    from complaints.models import Complaint, ComplaintEvent, ContactEvent, ContactRequest, RedAlert
+
+    Complaint.objects.filter(customer=customer).update(description="（已匿名）")
+    ComplaintEvent.objects.filter(complaint__customer=customer).update(detail="（已匿名）")
+    ContactRequest.objects.filter(customer=customer).update(summary="（已匿名）", sender="")
+    ContactEvent.objects.filter(contact__customer=customer).update(detail="（已匿名）")
+    RedAlert.objects.filter(customer=customer).update(excerpt="（已匿名）")
 
 
 def _purge_audit_history(rows_by_model: dict) -> None:

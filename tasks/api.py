@@ -23,7 +23,7 @@ def task_list(request, params: Query[TaskQuery]):
         queryset = selectors.task_list(user=user, status=params.status)
     elif params.assignee == "all":
         queryset = selectors.task_list(user=user, status=params.status, store_wide=True)
-    elif params.assignee.isdigit() and len(params.assignee) < 19:
+    elif params.assignee.isascii() and params.assignee.isdigit() and len(params.assignee) < 19:
         queryset = selectors.task_list(user=user, status=params.status, assignee_id=int(params.assignee))
     else:
         raise InvalidInput({"assignee": "只能是 me、all 或员工编号"})

@@ -17,6 +17,8 @@ from pitstop.api import api
 def store_b_objects(advisor_bob, customer_b):
     from django.utils import timezone
 
+    from complaints.models import RedAlert
+    from complaints.services import complaint_open, contact_receive
     from customers.services import interaction_create
     from privacy.services import data_request_create
     from tasks.models import Task
@@ -37,12 +39,22 @@ def store_b_objects(advisor_bob, customer_b):
     task = Task.objects.create(
         store_id=customer_b.store_id, customer=customer_b, kind="call", title="回访", due_at=timezone.now(), source_key="test:1"
     )
+    complaint = complaint_open(
+        user=advisor_bob, customer=customer_b, title="异响", description="x", category="repair", channel="phone"
+    )
+    contact = contact_receive(user=advisor_bob, channel="wechat", summary="咨询", customer=customer_b)
+    alert = RedAlert.objects.create(
+        store_id=customer_b.store_id, customer=customer_b, source="test:1", keywords=["起火"], excerpt="起火"
+    )
     ids = {
         "task_id": task.id,
         "customer_id": customer_b.id,
         "vehicle_id": vehicle.id,
         "interaction_id": interaction.id,
         "request_id": data_request.id,
+        "complaint_id": complaint.id,
+        "contact_id": contact.id,
+        "alert_id": alert.id,
     }
     return {**ids, "field": "mobile"}
 
@@ -60,6 +72,21 @@ VALID_BODIES = {
     ("POST", "/api/tasks/{task_id}/outcome"): {"outcome": "booked"},
     ("POST", "/api/tasks/{task_id}/reschedule"): {"due_at": "2030-01-01T10:00:00+08:00"},
     ("POST", "/api/tasks/{task_id}/reassign"): {"assignee_id": 1},
+    ("PATCH", "/api/complaints/{complaint_id}"): {"title": "x"},
+    ("POST", "/api/complaints/{complaint_id}/respond"): {"note": "x"},
+    ("POST", "/api/complaints/{complaint_id}/notes"): {"text": "x"},
+    ("POST", "/api/complaints/{complaint_id}/pause"): {"reason": "x"},
+    ("POST", "/api/complaints/{complaint_id}/escalate"): {"reason": "x"},
+    ("POST", "/api/complaints/{complaint_id}/transfer"): {"owner_id": 1, "reason": "x"},
+    ("POST", "/api/complaints/{complaint_id}/compensations"): {"kind": "goodwill", "amount": "10.00"},
+    ("POST", "/api/complaints/{complaint_id}/team"): {"sales_id": 1, "service_id": 1, "quality_id": 1, "single_window": "sales"},
+    ("POST", "/api/complaints/{complaint_id}/findings"): {"side": "sales", "confirmed": False, "finding": "x"},
+    ("POST", "/api/complaints/{complaint_id}/solution"): {"solution": "x"},
+    ("POST", "/api/complaints/{complaint_id}/close"): {"root_cause": "x", "cause": "other", "confirmation": "confirmed"},
+    ("POST", "/api/contacts/{contact_id}/respond"): {"note": "x"},
+    ("POST", "/api/contacts/{contact_id}/transfer"): {"owner_id": 1, "reason": "x"},
+    ("POST", "/api/contacts/{contact_id}/close"): {"outcome": "x"},
+    ("POST", "/api/contacts/{contact_id}/complaint"): {"title": "x", "category": "other"},
 }
 
 

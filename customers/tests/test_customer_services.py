@@ -98,3 +98,12 @@ def test_an_interaction_is_logged_for_the_timeline(advisor_alice, customer_a, ve
     with pytest.raises(InvalidInput) as err:
         interaction_create(user=advisor_alice, customer=customer_a, channel="pigeon", direction="sideways", summary=" ")
     assert set(err.value.errors) == {"channel", "direction", "summary"}
+
+
+def test_a_red_alert_word_in_a_contact_raises_a_red_alert(advisor_alice, customer_a):
+    from complaints.models import RedAlert
+    from complaints.services import complaint_templates_ensure
+
+    complaint_templates_ensure()  # also seeds the default keyword list
+    interaction_create(user=advisor_alice, customer=customer_a, channel="phone_in", direction="in", summary="客户反映高速上刹车失灵")
+    assert RedAlert.objects.filter(customer=customer_a).exists()
