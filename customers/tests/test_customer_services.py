@@ -105,5 +105,7 @@ def test_a_red_alert_word_in_a_contact_raises_a_red_alert(advisor_alice, custome
     from complaints.services import complaint_templates_ensure
 
     complaint_templates_ensure()  # also seeds the default keyword list
-    interaction_create(user=advisor_alice, customer=customer_a, channel="phone_in", direction="in", summary="客户反映高速上刹车失灵")
+    interaction_create(
+        user=advisor_alice, customer=customer_a, channel="phone_in", direction="in", summary="客户反映高速上刹车失灵"
+    )
     assert RedAlert.objects.filter(customer=customer_a).exists()
