@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
-from core.api import paginate
+from core.api import page_window, paginate
 from core.scoping import scoped
 from customers import selectors, services
 from customers.schemas import (
@@ -31,10 +31,9 @@ class CustomerQuery(Schema):
 def customer_list(request, params: Query[CustomerQuery]):
     """Search (mobile, last 4, plate, VIN, last 6, name, pinyin, initials) or page through customers."""
     if params.q and params.q.strip():
-        found = selectors.customer_search(user=request.auth, q=params.q)
-        page = paginate(found, params.limit, params.offset, count=False)
-        page["count"] = len(found)
-        return page
+        limit, offset = page_window(params.limit, params.offset)
+        found, count = selectors.customer_search_page(user=request.auth, q=params.q, offset=offset, limit=limit)
+        return {"items": found, "count": count, "limit": limit, "offset": offset}
     return paginate(selectors.customer_list(user=request.auth), params.limit, params.offset)
 
 

@@ -76,14 +76,25 @@ def customer_search_ids(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[int]
     return list(found)[:limit]
 
 
+LIST_FIELDS = ("id", "store_id", "name", "mobile", "member_tier")  # what a result row shows
+
+
 def _with_vehicles(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(Prefetch("vehicles", queryset=Vehicle.objects.only("id", "owner_id", "plate", "model")))
 
 
 def customer_search(*, user, q: str) -> list[Customer]:
+    return customer_search_page(user=user, q=q, offset=0, limit=SEARCH_LIMIT)[0]
+
+
+def customer_search_page(*, user, q: str, offset: int, limit: int) -> tuple[list[Customer], int]:
+    """One page of the customers matching q and how many matched (at most SEARCH_LIMIT). Only the
+    page's rows are loaded, with the columns a result row shows."""
     ids = customer_search_ids(user=user, q=q)
-    by_id = {c.id: c for c in _with_vehicles(scoped(Customer.objects, user).filter(id__in=ids))}
-    return [by_id[i] for i in ids if i in by_id]
+    page_ids = ids[offset : offset + limit]
+    rows = _with_vehicles(scoped(Customer.objects, user).filter(id__in=page_ids).only(*LIST_FIELDS))
+    by_id = {c.id: c for c in rows}
+    return [by_id[i] for i in page_ids if i in by_id], len(ids)
 
 
 def consent_allows(customer: Customer, purpose: str) -> bool:
@@ -93,7 +104,7 @@ def consent_allows(customer: Customer, purpose: str) -> bool:
 
 def customer_list(*, user) -> QuerySet:
     """The newest customers first, for paging through the store's archive."""
-    return _with_vehicles(scoped(Customer.objects, user).order_by("-id"))
+    return _with_vehicles(scoped(Customer.objects, user).only(*LIST_FIELDS).order_by("-id"))
 
 
 def customer_get(*, user, customer_id: int) -> Customer:
