@@ -1,6 +1,7 @@
 """Personas and clients shared by every app's tests: alice works in store A, bob in store B."""
 
 import datetime as dt
+import shutil
 
 import pytest
 from django.test import Client
@@ -102,3 +103,32 @@ def vehicle_a(advisor_alice, customer_a):
         purchase_date=dt.date(2024, 3, 1),
     )
     return vehicle
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page in Debian's Chromium driven by Playwright (no browser download: the machine's own)."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="zh-CN")
+        yield page
+        browser.close()

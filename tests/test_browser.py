@@ -1,7 +1,6 @@
 """One walk through the staff UI in Debian's Chromium: log in, search a plate, open the 360 page."""
 
 import datetime as dt
-import shutil
 
 import pytest
 
@@ -10,34 +9,7 @@ from conftest import make_user
 from customers.services import customer_create
 from vehicles.services import odometer_record, vehicle_create
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
 
 
 def test_log_in_search_a_plate_and_see_the_masked_mobile(live_server, browser_page, group, store_a):
