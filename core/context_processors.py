@@ -8,7 +8,7 @@ NAVIGATION = [
     ("reminders:list", "提醒与关怀", "reminders"),
     ("module", "预约", "appointments"),
     ("module", "维修工单", "workshop"),
-    ("module", "回访与调查", "followups"),
+    ("followups:list", "回访与调查", "followups"),
     ("complaints:list", "投诉", "complaints"),
     ("module", "售后线索", "leads"),
     ("module", "会员与推荐", "loyalty"),

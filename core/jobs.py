@@ -27,6 +27,7 @@ JOBS = [
     Job("reminders.daily", "reminders.tasks.reminders_daily", at=dt.time(6, 0)),
     Job("messaging.drain", "messaging.tasks.outbox_drain_job", every_seconds=30),
     Job("complaints.escalate", "complaints.tasks.escalate_due", every_seconds=60),
+    Job("followups.retention", "followups.tasks.retention_nightly", at=dt.time(3, 0)),
 ]
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 DAILY_JOBS = [job for job in JOBS if job.at is not None]

@@ -48,6 +48,14 @@ POLICIES = {
         Policy("complaints.l2_max_yuan", 2000, "L2 可给予的补偿上限（元，如费用减免）"),
         Policy("complaints.l3_max_yuan", 50000, "L3 可给予的补偿上限（元，如全额退款、重大补偿）"),
         Policy("complaints.joint_solution_hours", 24, "联合小组（销售、售后、质量）提交联合方案时限（小时）"),
+        Policy("followups.due_days", 3, "到店后首次回访时间（天）"),
+        Policy("followups.window_days", 7, "回访窗口截止（到店后天数）"),
+        Policy("followups.max_attempts", 3, "回访联系不上时最多尝试次数"),
+        Policy("surveys.low_score", 6, "调查评分不高于该值时自动立案投诉（1–10）"),
+        Policy("surveys.link_valid_days", 14, "调查链接有效期（天）"),
+        Policy("retention.lost_months", 3, "超过保养到期日该月数仍未回店，视为流失客户（月）"),
+        Policy("retention.grace_days", 30, "超过保养到期日该天数未回店，记为一次未按期保养（天）"),
+        Policy("surveys.link_base_url", "https://pitstop.example.cn", "调查链接的网址前缀（客户手机上打开）"),
     ]
 }
 

@@ -8,6 +8,9 @@ from complaints.api import router as complaints_router
 from core.api import AUTH, install_error_handlers
 from customers.api import interactions_router
 from customers.api import router as customers_router
+from followups.api import answers_router as survey_answers_router
+from followups.api import router as followups_router
+from followups.api import surveys_router
 from messaging.api import router as messaging_router
 from privacy.api import customer_router as privacy_customer_router
 from privacy.api import router as data_requests_router
@@ -40,3 +43,6 @@ api.add_router("/messaging", messaging_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/contacts", complaint_contacts_router)
 api.add_router("/red-alerts", complaint_red_alerts_router)
+api.add_router("/follow-ups", followups_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/survey-answers", survey_answers_router)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "reminders",
     "sla",
     "complaints",
+    "followups",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from core import views as core_views
 from core.urls import IdConverter
+from followups import views as followups_views
 from pitstop.api import api
 
 register_converter(IdConverter, "id")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("complaints/", include("complaints.urls")),
     path("contacts/", include("complaints.contact_urls")),
+    path("followups/", include("followups.urls")),
+    path("s/<str:token>/", followups_views.survey_page, name="survey_page"),
     path("m/<slug:slug>/", core_views.module_placeholder, name="module"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Store, User
 from core.policies import policy_value
+from followups.services import visit_follow_ups_plan
 from messaging.rules import MARKETING_CONSENT
 from reminders.models import Holiday, Reminder, ReminderPlanStop, ReminderStep, ServiceRule
 from reminders.rules import Schedule, average_km_per_day, battery_check_due, service_due
@@ -93,6 +94,7 @@ def vehicle_service_record(*, vehicle: Vehicle, on: dt.date, km: int) -> Vehicle
     vehicle.last_service_on, vehicle.last_service_km = on, km
     vehicle.service_cycle += 1
     vehicle.save(update_fields=["last_service_on", "last_service_km", "service_cycle", "updated_at"])
+    visit_follow_ups_plan(vehicle=vehicle, visited_on=on)
     return vehicle_schedule_refresh(vehicle)
 
 

@@ -43,6 +43,12 @@ def store_b_objects(advisor_bob, customer_b):
         user=advisor_bob, customer=customer_b, title="异响", description="x", category="repair", channel="phone"
     )
     contact = contact_receive(user=advisor_bob, channel="wechat", summary="咨询", customer=customer_b)
+    from followups.services import visit_follow_ups_plan
+
+    follow_up = visit_follow_ups_plan(vehicle=vehicle, visited_on=__import__("datetime").date(2025, 1, 1))[0]
+    from followups.models import Survey
+
+    survey = Survey.objects.create(store_id=customer_b.store_id, name="满意度")
     alert = RedAlert.objects.create(
         store_id=customer_b.store_id, customer=customer_b, source="test:1", keywords=["起火"], excerpt="起火"
     )
@@ -55,6 +61,8 @@ def store_b_objects(advisor_bob, customer_b):
         "complaint_id": complaint.id,
         "contact_id": contact.id,
         "alert_id": alert.id,
+        "follow_up_id": follow_up.id,
+        "survey_id": survey.id,
     }
     return {**ids, "field": "mobile"}
 
@@ -87,6 +95,9 @@ VALID_BODIES = {
     ("POST", "/api/contacts/{contact_id}/transfer"): {"owner_id": 1, "reason": "x"},
     ("POST", "/api/contacts/{contact_id}/close"): {"outcome": "x"},
     ("POST", "/api/contacts/{contact_id}/complaint"): {"title": "x", "category": "other"},
+    ("POST", "/api/follow-ups/{follow_up_id}/outcome"): {"outcome": "satisfied"},
+    ("POST", "/api/follow-ups/{follow_up_id}/resolve"): {"resolution": "x"},
+    ("POST", "/api/surveys/{survey_id}/invitations"): {"customer_id": 1},
 }
 
 

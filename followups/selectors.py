@@ -1,0 +1,91 @@
+"""Reads of follow-ups, scoped to the acting user's stores, and the DOMAIN §7 measures."""
+
+import datetime as dt
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
+
+from core.scoping import get_scoped_or_404, scoped
+from followups.models import Answer, FollowUp, Survey, WinBack
+
+
+def follow_up_list(*, user, open_only: bool = True, issues_only: bool = False) -> QuerySet:
+    """The work list: open follow-ups by due date, or the issues still waiting for a resolution."""
+    queryset = scoped(FollowUp.objects, user).select_related("customer", "vehicle", "task").order_by("due_on", "id")
+    if issues_only:
+        return queryset.filter(outcome=FollowUp.Outcome.ISSUE_RAISED, resolved_at__isnull=True)
+    if open_only:
+        queryset = queryset.filter(outcome="")
+    return queryset
+
+
+def follow_up_get(*, user, follow_up_id: int) -> FollowUp:
+    return get_scoped_or_404(FollowUp.objects.select_related("customer", "vehicle", "task"), user, pk=follow_up_id)
+
+
+def follow_up_measures(*, user, since: dt.date, until: dt.date | None = None) -> dict:
+    """Follow-up rate (due follow-ups reached: any outcome but unreachable), on-time rate (reached
+    within the window, local dates), issue resolution rate — over follow-ups due in [since, until]."""
+    until = until or timezone.localdate()
+    reached = ~Q(outcome="") & ~Q(outcome=FollowUp.Outcome.UNREACHABLE)
+    totals = (
+        scoped(FollowUp.objects, user)
+        .filter(due_on__gte=since, due_on__lte=until)
+        .aggregate(
+            due=Count("id"),
+            reached=Count("id", filter=reached),
+            on_time=Count("id", filter=reached & Q(recorded_at__date__lte=F("window_ends_on"))),
+            issues=Count("id", filter=Q(outcome=FollowUp.Outcome.ISSUE_RAISED)),
+            resolved=Count("id", filter=Q(outcome=FollowUp.Outcome.ISSUE_RAISED, resolved_at__isnull=False)),
+        )
+    )
+    return {
+        **totals,
+        "follow_up_rate": _rate(totals["reached"], totals["due"]),
+        "on_time_rate": _rate(totals["on_time"], totals["reached"]),
+        "issue_resolution_rate": _rate(totals["resolved"], totals["issues"]),
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def survey_list(*, user) -> QuerySet:
+    return scoped(Survey.objects, user).prefetch_related("questions").order_by("-id")
+
+
+def survey_get(*, user, survey_id: int) -> Survey:
+    return get_scoped_or_404(Survey.objects.prefetch_related("questions"), user, pk=survey_id)
+
+
+def survey_results(*, survey: Survey) -> dict:
+    """Response rate (answered links / links sent) and the average score of each question."""
+    invitations = survey.invitations.aggregate(sent=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)))
+    averages = dict(
+        Answer.objects.filter(question__survey=survey)
+        .values("question_id")
+        .annotate(avg=Avg("score"))
+        .values_list("question_id", "avg")
+    )
+    return {
+        **invitations,
+        "response_rate": _rate(invitations["answered"], invitations["sent"]),
+        "questions": [
+            {"id": q.pk, "text": q.text, "average": round(averages[q.pk], 2) if q.pk in averages else None}
+            for q in survey.questions.all()
+        ],
+    }
+
+
+def retention_measures(*, user) -> dict:
+    """Customers on the win-back list (lost, churn risk) and the share won back — a visit that
+    moved the vehicle's service cycle past the flagged one (DOMAIN §8)."""
+    win_backs = scoped(WinBack.objects, user)
+    totals = win_backs.aggregate(
+        lost=Count("customer_id", distinct=True, filter=Q(reason=WinBack.Reason.LOST)),
+        churn_risk=Count("customer_id", distinct=True, filter=Q(reason=WinBack.Reason.CHURN_RISK)),
+    )
+    flagged = win_backs.values("vehicle_id", "cycle").distinct()
+    won = flagged.filter(vehicle__service_cycle__gt=F("cycle"))
+    return {**totals, "win_back_rate": _rate(won.count(), flagged.count())}

@@ -1,0 +1,9 @@
+"""Job entry points of the follow-ups module (run by `runjobs` or by Celery beat)."""
+
+import datetime as dt
+
+from followups.retention import retention_run_day
+
+
+def retention_nightly(day: dt.date) -> dict:
+    return retention_run_day(day=day)
