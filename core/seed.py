@@ -368,16 +368,16 @@ def _one_vehicle(rows, dice, adapt, vid, cid, store_id, letter, today, ids, owne
     electrified = model.powertrain in ("bev", "phev")
     purchase = today - dt.timedelta(days=dice.between(30, 6 * 365))
     delivery = purchase + dt.timedelta(days=dice.between(0, 10))
-    readings = _odometer_history(dice, delivery, today, 15 + dice.random() * 75)
+    schedule = Schedule() if electrified else Schedule(battery_check_months=None)
+    readings, visit_count = _odometer_history(dice, delivery, today, 15 + dice.random() * 75, schedule)
     last_km, last_on = readings[-1]
     visits = readings[1:]  # every reading after delivery was taken at a service visit
-    schedule = Schedule() if electrified else Schedule(battery_check_months=None)
     pace = average_km_per_day(readings, 40)
     last_service_on, last_service_km = (visits[-1][1], visits[-1][0]) if visits else (None, None)
     due = service_due(
         schedule=schedule,
         delivered_on=delivery,
-        service_cycle=len(visits),
+        service_cycle=visit_count,
         last_service_on=last_service_on,
         last_service_km=last_service_km,
         odometer_km=last_km,
@@ -419,7 +419,7 @@ def _one_vehicle(rows, dice, adapt, vid, cid, store_id, letter, today, ids, owne
         is_active=True,
         last_service_on=adapt.date(last_service_on),
         last_service_km=last_service_km,
-        service_cycle=len(visits),
+        service_cycle=visit_count,
         km_per_day=f"{pace:.1f}",
         service_due_on=adapt.date(due.due_on),
         service_due_by=due.due_by,
@@ -454,14 +454,29 @@ def _next_anniversary(start: dt.date, today: dt.date) -> dt.date:
     return this_year if this_year > today else dt.date(today.year + 1, start.month, day)
 
 
-def _odometer_history(dice: _Dice, delivery: dt.date, today: dt.date, km_per_day: float) -> list[tuple[int, dt.date]]:
-    """Readings at roughly half-yearly visits, rising at the vehicle's own pace."""
-    readings, day, km = [], delivery, dice.between(5, 30)
-    readings.append((km, delivery))
+def _odometer_history(
+    dice: _Dice, delivery: dt.date, today: dt.date, km_per_day: float, schedule: Schedule
+) -> tuple[list[tuple[int, dt.date]], int]:
+    """A delivery reading and the readings of the last three service visits, each made around its
+    due date (DOMAIN §4 rules, at the vehicle's own pace); one owner in five stopped coming at some
+    point (the lost customers of DOMAIN §8). Returns the kept readings and the number of visits."""
+    stopped_on = delivery + dt.timedelta(days=dice.between(0, max((today - delivery).days, 0))) if dice.chance(0.2) else today
+    readings = [(dice.between(5, 30), delivery)]
     while True:
-        day = day + dt.timedelta(days=dice.between(120, 240))
-        if day > today or len(readings) >= 4:
+        last_km, last_on = readings[-1]
+        visits = len(readings) - 1
+        due = service_due(
+            schedule=schedule,
+            delivered_on=delivery,
+            service_cycle=visits,
+            last_service_on=last_on if visits else None,
+            last_service_km=last_km if visits else None,
+            odometer_km=last_km,
+            odometer_read_on=last_on,
+            km_per_day=km_per_day,
+        )
+        day = max(due.due_on + dt.timedelta(days=dice.between(-7, 20)), last_on + dt.timedelta(days=30))
+        if day > stopped_on:
             break
-        km += int((day - readings[-1][1]).days * km_per_day * (0.8 + dice.random() * 0.4))
-        readings.append((km, day))
-    return readings
+        readings.append((last_km + int((day - last_on).days * km_per_day * (0.8 + dice.random() * 0.4)), day))
+    return [readings[0], *readings[1:][-3:]], len(readings) - 1
