@@ -53,6 +53,7 @@ POLICIES = {
         Policy("followups.max_attempts", 3, "回访联系不上时最多尝试次数"),
         Policy("surveys.low_score", 6, "调查评分不高于该值时自动立案投诉（1–10）"),
         Policy("surveys.link_valid_days", 14, "调查链接有效期（天）"),
+        Policy("retention.catch_up_days", 30, "流失判定每晚回看的天数（任务停运超过该天数需手工补跑）"),
         Policy("retention.lost_months", 3, "超过保养到期日该月数仍未回店，视为流失客户（月）"),
         Policy("retention.grace_days", 30, "超过保养到期日该天数未回店，记为一次未按期保养（天）"),
         Policy("surveys.link_base_url", "https://pitstop.example.cn", "调查链接的网址前缀（客户手机上打开）"),

@@ -145,6 +145,7 @@ class MissedService(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vehicle", "cycle"], name="uniq_missed_service")]
+        indexes = [models.Index(fields=["store", "detected_on"], name="missed_service_night")]
 
     customer_ref = "customer_id"
 

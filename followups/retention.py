@@ -10,6 +10,10 @@ Definitions (configurable per store):
   where c is the vehicle's current `service_cycle`.
 Each flag puts the vehicle on the win-back list once per cycle and reason, with one call task per
 vehicle and cycle (source_key "win_back:<vehicle>:<cycle>").
+
+Each night looks only at due dates that crossed a cutoff in the last `retention.catch_up_days`
+(an index range, not every overdue vehicle of the archive); a store's first run, with nothing
+marked yet, looks at all of them.
 """
 
 import calendar
@@ -22,6 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Store
 from core.policies import policy_value
+from followups.models import MissedService
 
 LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 CALL_HOUR = 10
@@ -44,21 +49,21 @@ def retention_run_day(*, day: dt.date) -> dict:
 _MISSED_SQL = (
     "INSERT INTO followups_missedservice (store_id, vehicle_id, customer_id, cycle, due_on, detected_on) "
     "SELECT v.store_id, v.id, v.owner_id, v.service_cycle, v.service_due_on, %s FROM vehicles_vehicle v "
-    "WHERE v.store_id = %s AND v.is_active = %s AND v.service_due_on IS NOT NULL AND v.service_due_on < %s "
+    "WHERE v.service_due_on >= %s AND v.service_due_on < %s AND v.store_id = %s AND v.is_active = %s "
     "ON CONFLICT DO NOTHING"
 )
 _LOST_SQL = (
     "INSERT INTO followups_winback (store_id, vehicle_id, customer_id, reason, cycle, flagged_on) "
     "SELECT v.store_id, v.id, v.owner_id, 'lost', v.service_cycle, %s FROM vehicles_vehicle v "
-    "WHERE v.store_id = %s AND v.is_active = %s AND v.service_due_on IS NOT NULL AND v.service_due_on < %s "
+    "WHERE v.service_due_on >= %s AND v.service_due_on < %s AND v.store_id = %s AND v.is_active = %s "
     "ON CONFLICT DO NOTHING"
 )
 _CHURN_RISK_SQL = (
     "INSERT INTO followups_winback (store_id, vehicle_id, customer_id, reason, cycle, flagged_on) "
-    "SELECT v.store_id, v.id, v.owner_id, 'churn_risk', v.service_cycle, %s FROM vehicles_vehicle v "
-    "WHERE v.store_id = %s AND v.is_active = %s "
-    "AND EXISTS (SELECT 1 FROM followups_missedservice m WHERE m.vehicle_id = v.id AND m.cycle = v.service_cycle) "
-    "AND EXISTS (SELECT 1 FROM followups_missedservice m WHERE m.vehicle_id = v.id AND m.cycle + 1 = v.service_cycle) "
+    "SELECT v.store_id, v.id, v.owner_id, 'churn_risk', v.service_cycle, %s FROM followups_missedservice m "
+    "JOIN vehicles_vehicle v ON v.id = m.vehicle_id AND v.service_cycle = m.cycle "
+    "WHERE m.store_id = %s AND m.detected_on = %s AND v.is_active = %s "
+    "AND EXISTS (SELECT 1 FROM followups_missedservice p WHERE p.vehicle_id = v.id AND p.cycle + 1 = v.service_cycle) "
     "ON CONFLICT DO NOTHING"
 )
 # One call per vehicle and cycle, for the vehicle's advisor (special offer, DOMAIN §8).
@@ -77,8 +82,13 @@ WIN_BACK_SCRIPT = "了解客户未回店保养的原因，介绍回店优惠，�
 def _store_run(store: Store, day: dt.date) -> dict:
     grace_cutoff = day - dt.timedelta(days=policy_value(store.pk, "retention.grace_days"))
     lost_cutoff = months_before(day, policy_value(store.pk, "retention.lost_months"))
-    missed = _execute(_MISSED_SQL, [day, store.pk, True, grace_cutoff])
-    win_backs = _execute(_LOST_SQL, [day, store.pk, True, lost_cutoff]) + _execute(_CHURN_RISK_SQL, [day, store.pk, True])
+    catch_up = dt.timedelta(days=policy_value(store.pk, "retention.catch_up_days"))
+    first_run = not MissedService.objects.filter(store=store).exists()
+    since = dt.date.min if first_run else grace_cutoff - catch_up
+    lost_since = dt.date.min if first_run else lost_cutoff - catch_up
+    missed = _execute(_MISSED_SQL, [day, since, grace_cutoff, store.pk, True])
+    lost = _execute(_LOST_SQL, [day, lost_since, lost_cutoff, store.pk, True])
+    win_backs = lost + _execute(_CHURN_RISK_SQL, [day, store.pk, day, True])
     due_at = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(CALL_HOUR), tzinfo=LOCAL)
     params = [WIN_BACK_SCRIPT, _adapt(due_at), _adapt(timezone.now()), store.pk, day]
     return {"missed": missed, "win_backs": win_backs, "tasks": _execute(_TASKS_SQL, params)}
