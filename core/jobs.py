@@ -28,6 +28,7 @@ JOBS = [
     Job("messaging.drain", "messaging.tasks.outbox_drain_job", every_seconds=30),
     Job("complaints.escalate", "complaints.tasks.escalate_due", every_seconds=60),
     Job("followups.retention", "followups.tasks.retention_nightly", at=dt.time(3, 0)),
+    Job("followups.interviews", "followups.tasks.interview_tasks_daily", at=dt.time(3, 30)),
 ]
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 DAILY_JOBS = [job for job in JOBS if job.at is not None]

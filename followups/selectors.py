@@ -89,3 +89,27 @@ def retention_measures(*, user) -> dict:
     flagged = win_backs.values("vehicle_id", "cycle").distinct()
     won = flagged.filter(vehicle__service_cycle__gt=F("cycle"))
     return {**totals, "win_back_rate": _rate(won.count(), flagged.count())}
+
+
+def win_back_list(*, user, reason: str = "", since: dt.date | None = None, until: dt.date | None = None) -> QuerySet:
+    """The win-back list of the user's stores, newest flags first, optionally filtered."""
+    queryset = scoped(WinBack.objects, user).select_related("customer", "vehicle").order_by("-flagged_on", "-id")
+    if reason:
+        queryset = queryset.filter(reason=reason)
+    if since:
+        queryset = queryset.filter(flagged_on__gte=since)
+    if until:
+        queryset = queryset.filter(flagged_on__lte=until)
+    return queryset
+
+
+def interview_list(*, user) -> QuerySet:
+    """Open quarterly interview tasks of the user's stores, by due time."""
+    from tasks.models import Task
+
+    return (
+        scoped(Task.objects, user)
+        .filter(kind="interview", status=Task.Status.OPEN)
+        .select_related("customer", "assignee")
+        .order_by("due_at", "id")
+    )
