@@ -28,6 +28,14 @@ class Perm(StrEnum):
     COMPLAINT_AUTHORITY_L2 = "complaint.authority_l2"
     COMPLAINT_AUTHORITY_L3 = "complaint.authority_l3"
     RED_ALERT_ACK = "red_alert.acknowledge"
+    # appointments: add this module's permissions below this line
+    # workshop: add this module's permissions below this line
+    # showroom: add this module's permissions below this line
+    # handover: add this module's permissions below this line
+    # leads: add this module's permissions below this line
+    # loyalty: add this module's permissions below this line
+    # kpis: add this module's permissions below this line
+    # dataio: add this module's permissions below this line
 
 
 _FRONT_DESK = {
@@ -73,6 +81,15 @@ _COMPLAINT_PERMISSIONS = {
     Role.GROUP_ADMIN: _COMPLAINT_FRONT_LINE | {Perm.COMPLAINT_AUTHORITY_L2, Perm.COMPLAINT_AUTHORITY_L3, Perm.RED_ALERT_ACK},
 }
 ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | extra for role, extra in _COMPLAINT_PERMISSIONS.items()})
+
+# appointments: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# workshop: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# showroom: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# handover: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# leads: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# loyalty: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# kpis: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
+# dataio: grant this module's permissions below this line (ROLE_PERMISSIONS.update(...) as above)
 
 
 def has_perm(user, perm: Perm) -> bool:

@@ -29,6 +29,14 @@ JOBS = [
     Job("complaints.escalate", "complaints.tasks.escalate_due", every_seconds=60),
     Job("followups.retention", "followups.tasks.retention_nightly", at=dt.time(3, 0)),
     Job("followups.interviews", "followups.tasks.interview_tasks_daily", at=dt.time(3, 30)),
+    # appointments: add this module's jobs below this line
+    # workshop: add this module's jobs below this line
+    # showroom: add this module's jobs below this line
+    # handover: add this module's jobs below this line
+    # leads: add this module's jobs below this line
+    # loyalty: add this module's jobs below this line
+    # kpis: add this module's jobs below this line
+    # dataio: add this module's jobs below this line
 ]
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 DAILY_JOBS = [job for job in JOBS if job.at is not None]

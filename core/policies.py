@@ -57,6 +57,14 @@ POLICIES = {
         Policy("retention.lost_months", 3, "超过保养到期日该月数仍未回店，视为流失客户（月）"),
         Policy("retention.grace_days", 30, "超过保养到期日该天数未回店，记为一次未按期保养（天）"),
         Policy("surveys.link_base_url", "https://pitstop.example.cn", "调查链接的网址前缀（客户手机上打开）"),
+        # appointments: add this module's policies below this line
+        # workshop: add this module's policies below this line
+        # showroom: add this module's policies below this line
+        # handover: add this module's policies below this line
+        # leads: add this module's policies below this line
+        # loyalty: add this module's policies below this line
+        # kpis: add this module's policies below this line
+        # dataio: add this module's policies below this line
     ]
 }
 

@@ -35,6 +35,14 @@ INSTALLED_APPS = [
     "sla",
     "complaints",
     "followups",
+    "appointments",
+    "workshop",
+    "showroom",
+    "handover",
+    "leads",
+    "loyalty",
+    "kpis",
+    "dataio",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,14 @@ def store_b_objects(advisor_bob, customer_b):
     alert = RedAlert.objects.create(
         store_id=customer_b.store_id, customer=customer_b, source="test:1", keywords=["起火"], excerpt="起火"
     )
+    # appointments: create store B objects below this line and add their ids to `ids`
+    # workshop: create store B objects below this line and add their ids to `ids`
+    # showroom: create store B objects below this line and add their ids to `ids`
+    # handover: create store B objects below this line and add their ids to `ids`
+    # leads: create store B objects below this line and add their ids to `ids`
+    # loyalty: create store B objects below this line and add their ids to `ids`
+    # kpis: create store B objects below this line and add their ids to `ids`
+    # dataio: create store B objects below this line and add their ids to `ids`
     ids = {
         "task_id": task.id,
         "customer_id": customer_b.id,
@@ -63,6 +71,14 @@ def store_b_objects(advisor_bob, customer_b):
         "alert_id": alert.id,
         "follow_up_id": follow_up.id,
         "survey_id": survey.id,
+        # appointments: ids below this line
+        # workshop: ids below this line
+        # showroom: ids below this line
+        # handover: ids below this line
+        # leads: ids below this line
+        # loyalty: ids below this line
+        # kpis: ids below this line
+        # dataio: ids below this line
     }
     return {**ids, "field": "mobile"}
 
@@ -98,6 +114,14 @@ VALID_BODIES = {
     ("POST", "/api/follow-ups/{follow_up_id}/outcome"): {"outcome": "satisfied"},
     ("POST", "/api/follow-ups/{follow_up_id}/resolve"): {"resolution": "x"},
     ("POST", "/api/surveys/{survey_id}/invitations"): {"customer_id": 1},
+    # appointments: bodies below this line
+    # workshop: bodies below this line
+    # showroom: bodies below this line
+    # handover: bodies below this line
+    # leads: bodies below this line
+    # loyalty: bodies below this line
+    # kpis: bodies below this line
+    # dataio: bodies below this line
 }
 
 

@@ -1,5 +1,7 @@
+import importlib.util
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from core.seed import (
@@ -33,6 +35,16 @@ class Command(BaseCommand):
         elif customers:
             seed_customers(stores, customers, seed=seed, staff=users)
             self.stdout.write(f"已生成 {customers:,} 位客户及其车辆，用时 {time.monotonic() - started:.1f} 秒。")
+        self._seed_modules(stores, users)
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, store_code, display in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role.label:<6} {store_code or '全部门店'}  {display}")
+
+    def _seed_modules(self, stores, users):
+        """Each module with a `seed.py` adds its own demo data (bays, orders, prospects…), idempotently."""
+        for app in apps.get_app_configs():
+            if app.name.startswith("django") or importlib.util.find_spec(f"{app.name}.seed") is None:
+                continue
+            module = importlib.import_module(f"{app.name}.seed")
+            if hasattr(module, "seed_demo"):
+                module.seed_demo(stores=stores, users=users)
