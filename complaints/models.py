@@ -68,6 +68,7 @@ class ContactRequest(SlaTracked):
         indexes = [
             *sla_indexes("contact"),
             models.Index(fields=["store", "status", "received_at"], name="contact_queue"),
+            models.Index(fields=["respond_due_at"], name="contact_respond_due"),  # KPI rollup by day
         ]
 
     def __str__(self):
@@ -251,6 +252,8 @@ class Complaint(SlaTracked):
         indexes = [
             *sla_indexes("complaint"),
             models.Index(fields=["store", "-opened_at"], name="complaint_store_recent"),
+            models.Index(fields=["respond_due_at"], name="complaint_respond_due"),  # KPI rollup by day
+            models.Index(fields=["close_due_at"], name="complaint_close_due"),
             models.Index(fields=["customer", "-opened_at"], name="complaint_customer"),
         ]
         constraints = [

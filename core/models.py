@@ -1,6 +1,6 @@
 from django.db import models
 
-from core.policies import POLICIES
+from core.policies import policy_choices
 
 
 class JobRun(models.Model):
@@ -24,7 +24,7 @@ class StoreSetting(models.Model):
     """A manager's override of one configurable number of the brief for one store."""
 
     store = models.ForeignKey("accounts.Store", on_delete=models.CASCADE, related_name="settings")
-    key = models.CharField("参数", max_length=80, choices=[(k, p.label) for k, p in POLICIES.items()])
+    key = models.CharField("参数", max_length=80, choices=policy_choices)
     value = models.JSONField("取值")
     updated_at = models.DateTimeField(auto_now=True)
 

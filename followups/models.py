@@ -37,7 +37,11 @@ class FollowUp(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "回访"
-        indexes = [models.Index(fields=["store", "due_on"], name="follow_up_store_due")]
+        indexes = [
+            models.Index(fields=["store", "due_on"], name="follow_up_store_due"),
+            models.Index(fields=["window_ends_on"], name="follow_up_window_end"),  # KPI rollup by day
+            models.Index(fields=["recorded_at"], condition=models.Q(outcome="issue_raised"), name="follow_up_issue_day"),
+        ]
 
     customer_ref = "customer_id"  # core.scoping: cross-entity visibility follows the customer's consent
 
@@ -111,6 +115,9 @@ class SurveyResponse(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     customer_ref = "customer_id"
+
+    class Meta:
+        indexes = [models.Index(fields=["submitted_at"], name="survey_response_day")]  # KPI rollup by day
 
     def __str__(self):
         return f"{self.survey_id}: {self.lowest_score}"

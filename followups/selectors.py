@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.dates import local_day_range
 from core.scoping import get_scoped_or_404, scoped
 from followups.models import Answer, FollowUp, Survey, WinBack
 
@@ -113,3 +114,74 @@ def interview_list(*, user) -> QuerySet:
         .select_related("customer", "assignee")
         .order_by("due_at", "id")
     )
+
+
+# KPI sources (kpis.definitions): one set-based query per local day.
+
+
+def _kpi_rows(rows) -> list[dict]:
+    return [{**row, "staff_id": row.pop("staff")} for row in rows.order_by()]
+
+
+def kpi_follow_up_rate_daily(*, day: dt.date) -> list[dict]:
+    """Follow-ups whose window ended on `day` / of those, reached within the window (DOMAIN §7:
+    every visit is followed up — target 100 %). Counted when the window closes, so it is final."""
+    reached_in_window = ~Q(outcome="") & ~Q(outcome=FollowUp.Outcome.UNREACHABLE) & Q(recorded_at__lt=_next_local_midnight(day))
+    rows = (
+        FollowUp.objects.filter(window_ends_on=day)
+        .values("store_id", staff=F("task__assignee_id"))
+        .annotate(numerator=Count("id", filter=reached_in_window), denominator=Count("id"))
+    )
+    return _kpi_rows(rows)
+
+
+def kpi_issue_resolution_daily(*, day: dt.date) -> list[dict]:
+    """Issues raised in follow-up calls recorded on `day` / of those, resolved (DOMAIN §7/§12,
+    target ≥ 95 %). A resolution after the day re-aggregates within `kpis.reaggregate_days`."""
+    start, end = local_day_range(day)
+    rows = (
+        FollowUp.objects.filter(outcome=FollowUp.Outcome.ISSUE_RAISED, recorded_at__gte=start, recorded_at__lt=end)
+        .values("store_id", staff=F("recorded_by_id"))
+        .annotate(numerator=Count("id", filter=Q(resolved_at__isnull=False)), denominator=Count("id"))
+    )
+    return _kpi_rows(rows)
+
+
+def kpi_satisfaction_daily(*, day: dt.date) -> list[dict]:
+    """Joint service satisfaction on a 100-point scale (DOMAIN §12, target ≥ 90): every answer
+    (1–10) of the survey responses submitted on `day`, averaged and multiplied by ten."""
+    start, end = local_day_range(day)
+    rows = (
+        Answer.objects.filter(response__submitted_at__gte=start, response__submitted_at__lt=end)
+        .values(store_id=F("response__store_id"))
+        .annotate(numerator=Sum("score") * 10, denominator=Count("id"))
+        .order_by()
+    )
+    return [{**row, "staff_id": None} for row in rows]
+
+
+def kpi_lost_customers_daily(*, day: dt.date) -> list[dict]:
+    """Vehicles newly flagged lost (no visit 3 months after the due date, DOMAIN §8) on `day`."""
+    rows = (
+        WinBack.objects.filter(flagged_on=day, reason=WinBack.Reason.LOST)
+        .values("store_id")
+        .annotate(numerator=Count("id"), denominator=Count("id"))
+        .order_by()
+    )
+    return [{**row, "staff_id": None} for row in rows]
+
+
+def kpi_win_back_daily(*, day: dt.date) -> list[dict]:
+    """Vehicles flagged lost or at risk on `day` / of those, back for a service since (DOMAIN §8
+    win-back). Later returns re-aggregate within `kpis.reaggregate_days`."""
+    rows = (
+        WinBack.objects.filter(flagged_on=day)
+        .values("store_id")
+        .annotate(numerator=Count("id", filter=Q(vehicle__service_cycle__gt=F("cycle"))), denominator=Count("id"))
+        .order_by()
+    )
+    return [{**row, "staff_id": None} for row in rows]
+
+
+def _next_local_midnight(day: dt.date) -> dt.datetime:
+    return local_day_range(day)[1]

@@ -3,12 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
+from core.dates import local_day_range
 from core.scoping import scoped
 from reminders.models import Reminder, ReminderKind, ReminderStep
 from reminders.rules import add_months
 from reminders.services import calendar_known
+from tasks.models import Outcome, Task
 from vehicles.models import ELECTRIFIED, Vehicle
 
 _FIRST_SERVICE_ONLY = {"first_service_sales", "first_service_after_sales"}
@@ -74,3 +76,19 @@ def calendar_warning(day: dt.date) -> str:
     if calendar_known(day.year):
         return ""
     return f"{day.year} 年的法定节假日安排尚未录入：暂按周末计算工作日，请在“系统设置 › 法定节假日”中补充。"
+
+
+REACHED = [Outcome.BOOKED, Outcome.CALL_BACK, Outcome.NOT_INTERESTED, Outcome.CAR_SOLD, Outcome.DONE]
+
+
+def kpi_reminder_reach_daily(*, day: dt.date) -> list[dict]:
+    """Reminder calls completed on `day` / of those, the customer was reached (DOMAIN §4/§12
+    reminder reach rate): every outcome but "no answer" and "wrong number" is a reach."""
+    start, end = local_day_range(day)
+    rows = (
+        Task.objects.filter(completed_at__gte=start, completed_at__lt=end, source_key__startswith="reminder:")
+        .values("store_id", staff=F("completed_by_id"))
+        .annotate(numerator=Count("id", filter=Q(outcome__in=REACHED)), denominator=Count("id"))
+        .order_by()
+    )
+    return [{**row, "staff_id": row.pop("staff")} for row in rows]

@@ -43,6 +43,7 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["assignee", "status", "due_at"], name="task_my_list"),
             models.Index(fields=["store", "status", "due_at"], name="task_store_list"),
+            models.Index(fields=["completed_at"], condition=models.Q(completed_at__isnull=False), name="task_completed_day"),
         ]
 
     customer_ref = "customer_id"  # core.scoping: cross-entity visibility follows the customer's consent
