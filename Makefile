@@ -51,3 +51,31 @@ test: lint test-sqlite test-postgres  ## ruff, then the whole suite on SQLite an
 
 clean:
 	rm -rf $(VENV) var
+
+# --- production profile, backups and load test (docs/deploy.md, docs/benchmarks.md) ---
+.PHONY: prod backup restore bench-import load-test
+PROD_BROKER ?= redis://127.0.0.1:6379/0
+
+prod: install postgres redis  ## gunicorn + Celery worker + beat on PostgreSQL/Redis (needs SECRET_KEY; docs/deploy.md)
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(PROD_BROKER)} scripts/prod.sh
+
+backup:  ## dump the database of DATABASE_URL into var/backups (pg_dump or SQLite .backup)
+	scripts/backup.sh
+
+restore:  ## make restore FILE=var/backups/pitstop-….dump — into the database of DATABASE_URL
+	scripts/restore.sh $(FILE)
+
+bench-import: install postgres  ## import throughput on a scratch PostgreSQL database (docs/benchmarks.md)
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS pitstop_importbench' -c 'CREATE DATABASE pitstop_importbench'
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_importbench $(PY) manage.py migrate -v0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_importbench $(PY) bench/import_throughput.py --rows 200000 --xlsx
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE pitstop_importbench'
+
+load-test: install postgres redis  ## 1M customers into pitstop_load, locust at 16 users, then drop it (~10 min)
+	test -x /tmp/locustenv/bin/locust || (python3 -m venv /tmp/locustenv && /tmp/locustenv/bin/pip install -q locust)
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS pitstop_load' -c 'CREATE DATABASE pitstop_load'
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) manage.py migrate -v0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) manage.py seed_demo --customers 1000000
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) manage.py runjobs --once
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) bench/load_test.py --users 16 --duration 60s
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE pitstop_load'

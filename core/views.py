@@ -37,9 +37,36 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
 
 def healthz(request):
-    from django.db import connection
+    """Liveness for the load balancer: the database answers and, when Celery is configured, the
+    broker accepts a connection. 503 with the failing part otherwise (docs/deploy.md)."""
     from django.http import JsonResponse
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": "ok"})
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(value in ("ok", "not configured") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def _database_ok() -> str:
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return "error"
+    return "ok"
+
+
+def _broker_ok() -> str:
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    from kombu import Connection
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2, transport_options={"socket_timeout": 2}) as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # any transport error means "not reachable" to the health check
+        return "error"
+    return "ok"
