@@ -30,13 +30,23 @@ JOBS = [
     Job("followups.retention", "followups.tasks.retention_nightly", at=dt.time(3, 0)),
     Job("followups.interviews", "followups.tasks.interview_tasks_daily", at=dt.time(3, 30)),
     # appointments: add this module's jobs below this line
+    Job("appointments.no_shows", "appointments.tasks.no_shows_mark", every_seconds=300),
+    Job("appointments.day_before", "appointments.tasks.day_before_reminders", at=dt.time(10, 0)),
     # workshop: add this module's jobs below this line
+    Job("workshop.progress", "workshop.tasks.progress_job", every_seconds=300),
     # showroom: add this module's jobs below this line
     # handover: add this module's jobs below this line
+    Job("handover.escalate", "handover.tasks.escalate_due", every_seconds=60),
     # leads: add this module's jobs below this line
+    Job("leads.clocks", "leads.tasks.lead_clocks", every_seconds=60),
     # loyalty: add this module's jobs below this line
+    Job("loyalty.nightly", "loyalty.tasks.loyalty_nightly_job", at=dt.time(1, 30)),
     # kpis: add this module's jobs below this line
+    Job("kpis.rollup", "kpis.tasks.rollup_nightly", at=dt.time(4, 0)),
+    Job("kpis.today", "kpis.tasks.rollup_today", every_seconds=3600),
+    Job("kpis.red_check", "kpis.tasks.red_check_daily", at=dt.time(4, 30)),
     # dataio: add this module's jobs below this line
+    Job("dataio.imports", "dataio.tasks.imports_run", every_seconds=10),
 ]
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 DAILY_JOBS = [job for job in JOBS if job.at is not None]

@@ -81,6 +81,7 @@ POLICIES = {
         Policy("workshop.progress_link_days", 30, "客户进度查询链接有效期（天）"),
         # showroom: add this module's policies below this line
         Policy("showroom.test_drive_minutes", 30, "试驾默认时长（分钟）"),
+        Policy("showroom.max_concerns", 3, "需求访谈：客户最关注的问题最多选几项"),
         Policy("showroom.quote_valid_days", 7, "报价单有效期（天）"),
         Policy("showroom.pdi_link_days", 30, "PDI 检查报告客户链接有效期（天）"),
         Policy("showroom.km_per_year", 15000, "用车成本测算：年行驶里程（公里）"),

@@ -9,6 +9,7 @@ from complaints.api import router as complaints_router
 from core.api import AUTH, install_error_handlers
 from customers.api import interactions_router
 from customers.api import router as customers_router
+from dataio.api import exports_router as dataio_exports_router
 from dataio.api import router as dataio_router
 from followups.api import answers_router as survey_answers_router
 from followups.api import router as followups_router
@@ -55,10 +56,11 @@ api.add_router("/follow-ups", followups_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/survey-answers", survey_answers_router)
 api.add_router("/appointments", appointments_router)  # appointments: add more routers of this app below
-api.add_router("/workshop", workshop_router)  # workshop: add more routers of this app below
+api.add_router("/repair-orders", workshop_router)  # workshop: add more routers of this app below
 api.add_router("/showroom", showroom_router)  # showroom: add more routers of this app below
 api.add_router("/handover", handover_router)  # handover: add more routers of this app below
 api.add_router("/leads", leads_router)  # leads: add more routers of this app below
 api.add_router("/loyalty", loyalty_router)  # loyalty: add more routers of this app below
 api.add_router("/kpis", kpis_router)  # kpis: add more routers of this app below
-api.add_router("/dataio", dataio_router)  # dataio: add more routers of this app below
+api.add_router("/imports", dataio_router)  # dataio: add more routers of this app below
+api.add_router("/exports", dataio_exports_router)

@@ -7,6 +7,8 @@ from core import views as core_views
 from core.urls import IdConverter
 from followups import views as followups_views
 from pitstop.api import api
+from showroom import views as showroom_views
+from workshop import views as workshop_views
 
 register_converter(IdConverter, "id")
 
@@ -31,6 +33,10 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("dataio/", include("dataio.urls")),
     path("s/<str:token>/", followups_views.survey_page, name="survey_page"),
+    path("book/", include("appointments.public_urls")),
+    path("pdi/<str:token>/", showroom_views.pdi_report, name="showroom_pdi_report"),
+    path("pdi/<str:token>/photos/<int:photo_id>/", showroom_views.pdi_report_photo, name="showroom_pdi_photo"),
+    path("p/<str:token>/", workshop_views.progress_page, name="repair_progress_page"),
     path("m/<slug:slug>/", core_views.module_placeholder, name="module"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
