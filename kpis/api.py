@@ -246,7 +246,7 @@ class CommissionOut(Schema):
 class IncentivesOut(Schema):
     month: dt.date
     sales_commission: list[CommissionOut]
-    lead_bonuses: list[dict] | None = Field(description="null until the leads module is installed")
+    lead_bonuses: list[dict] = Field(description="per after-sales person: converted leads and bonus (leads module)")
 
 
 @router.get("/incentives", response=IncentivesOut)

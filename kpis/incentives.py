@@ -7,7 +7,6 @@ coefficient. Factor = (1 − w) + w × coefficient. After-sales lead bonuses com
 """
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Subquery, Sum
@@ -66,11 +65,9 @@ def sales_commission_weights(*, user, store_ids: list[int], month: dt.date) -> l
     return sorted(result, key=lambda r: r["name"])
 
 
-def lead_bonuses(*, user, month: dt.date) -> list[dict] | None:
-    """The after-sales bonus per converted lead, from the leads module (None until it is installed)."""
+def lead_bonuses(*, user, month: dt.date) -> list[dict]:
+    """The after-sales bonus per converted lead, as the leads module reports it."""
+    from leads.selectors import lead_bonus_report
+
     require(user, Perm.KPI_INCENTIVES)
-    try:
-        report = importlib.import_module("leads.selectors").lead_bonus_report
-    except (ImportError, AttributeError):
-        return None
-    return report(user=user, month=month.replace(day=1))
+    return lead_bonus_report(user=user, month=month.replace(day=1))

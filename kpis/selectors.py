@@ -282,12 +282,17 @@ def improvement_action_get(*, user, action_id: int) -> ImprovementAction:
     return action
 
 
-def open_action_keys(*, store_ids: list[int]) -> set[str]:
+def open_actions(*, store_ids: list[int]) -> set[tuple[int, str]]:
+    """(store, measure) pairs with an improvement action not yet closed, in one query."""
     return set(
         ImprovementAction.objects.filter(store_id__in=store_ids)
         .exclude(status=ImprovementAction.Status.CLOSED)
-        .values_list("kpi", flat=True)
+        .values_list("store_id", "kpi")
     )
+
+
+def open_action_keys(*, store_ids: list[int]) -> set[str]:
+    return {kpi for _store, kpi in open_actions(store_ids=store_ids)}
 
 
 def best_practices(*, user, month: dt.date | None = None):

@@ -14,7 +14,7 @@ from core.errors import Conflict, InvalidInput
 from core.policies import policy_value
 from kpis.definitions import KPIS, KPIS_BY_KEY
 from kpis.models import BestPractice, ImprovementAction
-from kpis.selectors import open_action_keys, target_of, targets, weekly_figures
+from kpis.selectors import open_actions, target_of, targets, weekly_figures
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +36,11 @@ def red_indicators_check(*, day: dt.date) -> int:
     weeks = complete_weeks_before(day, max(1, policy_value(None, "kpis.red_weeks")))
     figures = weekly_figures(store_ids=store_ids, weeks=weeks)
     found = targets(store_ids)
+    already = open_actions(store_ids=store_ids)
     opened = 0
     for store_id in store_ids:
-        already = open_action_keys(store_ids=[store_id])
         for kpi in KPIS:
-            if kpi.key in already:
+            if (store_id, kpi.key) in already:
                 continue
             target = target_of(found, [store_id], kpi)
             values = [kpi.value(*figures.get((store_id, kpi.key, monday), (Decimal(0), Decimal(0)))) for monday, _ in weeks]
