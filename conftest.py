@@ -4,6 +4,7 @@ import datetime as dt
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 
 from accounts.models import ApiToken, DealerGroup, Role, Store, User
@@ -116,6 +117,27 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+class _SerialWSGIServer(WSGIServer):
+    """Django's live-server WSGI server without request threads (it sends `Connection: close`)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_in_memory_sqlite():
+    """Django hands the live server the tests' one in-memory SQLite connection. Its threaded server
+    would use that connection from several threads at once — the 360 page loads its cards in
+    parallel — and fail with "cannot start a transaction within a transaction". One request at a
+    time there; PostgreSQL keeps the threaded server (a connection per thread)."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = _SerialWSGIServer
+    yield
 
 
 @pytest.fixture
