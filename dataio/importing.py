@@ -152,7 +152,8 @@ class CustomerPlan:
 _VEHICLE_KEYS = ("plate", "brand", "model", "powertrain", "purchase_date", "delivery_date", "odometer_km", "odometer_read_on")
 
 
-def plan_customers(table: Table, mapping: dict[str, str], store_id: int, report: Report, progress: Progress) -> CustomerPlan:
+def parse_customers(table: Table, mapping: dict[str, str], report: Report, progress: Progress) -> CustomerPlan:
+    """The file's own checks (cells, repeats inside the file): what `match_customers` compares with the archive."""
     cols, plan, today = Columns(table, mapping, report), CustomerPlan(), cleaning.today()
     names = cols.clean("name", cleaning.name, required="请填写客户姓名")
     mobiles = cols.clean("mobile", cleaning.mobile, required="请填写手机号", memo=False)
@@ -205,7 +206,6 @@ def plan_customers(table: Table, mapping: dict[str, str], store_id: int, report:
                 continue
             plan.vehicles.append({"row": row_no, "vin": vin, "owner": index, **{k: vehicles[k][p] for k in _VEHICLE_KEYS}})
     progress(len(table.rows))
-    _match_existing(plan, store_id, report, mapping)
     plan.counts["merged_in_file"] = merged_in_file
     return plan
 
@@ -248,7 +248,7 @@ def _vehicle_columns(cols: Columns, today: dt.date) -> dict[str, list]:
     return columns
 
 
-def _match_existing(plan: CustomerPlan, store_id: int, report: Report, mapping: dict[str, str]) -> None:
+def match_customers(plan: CustomerPlan, store_id: int, report: Report, mapping: dict[str, str]) -> CustomerPlan:
     """De-duplicate against the store's archive: a known mobile is that customer (not a new one),
     a known VIN is skipped (DOMAIN §2: never a silent duplicate)."""
     numbers = [c["mobile"] for c in plan.customers] + [n for _i, n in plan.extra_mobiles]
@@ -277,6 +277,7 @@ def _match_existing(plan: CustomerPlan, store_id: int, report: Report, mapping: 
         vehicles_existing=len(known_vins),
         odometer_readings=sum(1 for v in plan.vehicles if v["odometer_km"] is not None),
     )
+    return plan
 
 
 class _Values:
@@ -427,8 +428,9 @@ class HistoryPlan:
     counts: dict = field(default_factory=dict)
 
 
-def plan_history(table: Table, mapping: dict[str, str], store_id: int, report: Report, progress: Progress) -> HistoryPlan:
-    cols, today, plan = Columns(table, mapping, report), cleaning.today(), HistoryPlan()
+def parse_history(table: Table, mapping: dict[str, str], report: Report, progress: Progress) -> list[dict]:
+    """The file's own checks: one reading per clean row, for `match_history` to merge with the archive."""
+    cols, today = Columns(table, mapping, report), cleaning.today()
     checked = cols.clean("vin", cleaning.vin, required="请填写车架号")
     columns = {
         "vin": [value[0] if value else None for value in checked],
@@ -449,6 +451,12 @@ def plan_history(table: Table, mapping: dict[str, str], store_id: int, report: R
         reading["is_service"] = any(word in reading["visit_type"].lower() for word in _SERVICE_WORDS)
         parsed.append(reading)
     progress(len(table.rows))
+    return parsed
+
+
+def match_history(parsed: list[dict], store_id: int, report: Report, mapping: dict[str, str]) -> HistoryPlan:
+    """Each reading joins its vehicle's history in the archive, where the odometer rules apply."""
+    plan = HistoryPlan()
     vehicles = _history_vehicles(store_id, {r["vin"] for r in parsed})
     for reading in parsed:
         vehicle = vehicles.get(reading["vin"])

@@ -73,10 +73,12 @@ class ImportBatch(models.Model):
 
 
 class ImportFile(models.Model):
-    """The uploaded bytes, kept in the database so any worker host can read them."""
+    """The uploaded bytes, kept in the database so any worker host can read them, and the dry run's
+    parse of them for the commit."""
 
     batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="upload", primary_key=True)
     content = models.BinaryField()
+    parsed = models.BinaryField(null=True, blank=True, help_text="校验结果（dataio.parsed），导入时免去重新清洗")
 
     class Meta:
         verbose_name = verbose_name_plural = "导入文件"

@@ -3,8 +3,10 @@
 The dry run and the commit run as a background job (core/jobs.py "dataio.imports", or Celery):
 small files right away in the request, larger ones in a worker. A batch is written in ONE
 transaction, so a killed worker leaves nothing behind; its lease runs out and the next run of the
-job starts it again from the file (kept in the database). The commit checks every row again, so
-data that changed since the dry run can never slip in.
+job starts it again from the file (kept in the database). The commit takes the dry run's cleaned
+rows (dataio.parsed) and checks them against the archive again inside its transaction, so data that
+changed since the dry run — a mobile or VIN registered meanwhile, a newer odometer reading — can
+never slip in.
 """
 
 import csv
@@ -24,6 +26,7 @@ from core.policies import policy_value
 from core.scoping import store_for_write
 from customers.models import Customer, CustomerMobile, Interaction
 from dataio import importing
+from dataio import parsed as parsed_store
 from dataio.cleaning import Report
 from dataio.mapping import suggest_mapping, validate_mapping
 from dataio.models import ImportBatch, ImportFile, ImportKind
@@ -36,7 +39,8 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 INLINE_ROWS = 5_000  # up to this many rows the dry run / commit runs in the request itself
 CHECK_LEASE = dt.timedelta(seconds=60)  # a checking batch not heard of for this long is dead
 MAX_ATTEMPTS = 3
-_PLANNERS = {ImportKind.CUSTOMERS: importing.plan_customers, ImportKind.HISTORY: importing.plan_history}
+_PARSERS = {ImportKind.CUSTOMERS: importing.parse_customers, ImportKind.HISTORY: importing.parse_history}
+_MATCHERS = {ImportKind.CUSTOMERS: importing.match_customers, ImportKind.HISTORY: importing.match_history}
 _WRITERS = {ImportKind.CUSTOMERS: importing.write_customers, ImportKind.HISTORY: importing.write_history}
 _NEXT = {Status.CHECK_QUEUED: Status.CHECKING, Status.COMMIT_QUEUED: Status.COMMITTING}
 _BACK = {Status.CHECKING: Status.CHECK_QUEUED, Status.COMMITTING: Status.COMMIT_QUEUED}
@@ -181,12 +185,25 @@ def _run(batch: ImportBatch) -> None:
         _finish(batch, Status.FAILED, detail="处理时发生内部错误，未写入任何数据；请联系管理员")
 
 
-def _plan(batch: ImportBatch, progress):
+def _parse(batch: ImportBatch, progress):
+    """Read and clean the whole file; the result is kept for the commit (dataio.parsed)."""
     table = read_table(batch.file_name, bytes(ImportFile.objects.get(batch=batch).content))
     mapping = validate_mapping(batch.kind, table.header, batch.mapping)
     report = Report()
-    plan = _PLANNERS[batch.kind](table, mapping, batch.store_id, report, progress)
-    return plan, report
+    parsed = _PARSERS[batch.kind](table, mapping, report, progress)
+    ImportFile.objects.filter(batch=batch).update(parsed=parsed_store.dump(parsed, report, mapping))
+    return parsed, report, mapping
+
+
+def _stored_parse(batch: ImportBatch):
+    """The dry run's parse when it was made with the batch's current mapping, else a new one."""
+    mapping = validate_mapping(batch.kind, batch.columns, batch.mapping)
+    blob = ImportFile.objects.filter(batch=batch).values_list("parsed", flat=True).first()
+    stored = parsed_store.load(blob, mapping)
+    if stored is None:
+        return _parse(batch, lambda done: None)
+    parsed, report = stored
+    return parsed, report, mapping
 
 
 def _run_check(batch: ImportBatch) -> None:
@@ -195,7 +212,8 @@ def _run_check(batch: ImportBatch) -> None:
             progress_done=done, lease_until=timezone.now() + CHECK_LEASE
         )
 
-    plan, report = _plan(batch, progress)
+    parsed, report, mapping = _parse(batch, progress)
+    plan = _MATCHERS[batch.kind](parsed, batch.store_id, report, mapping)
     _finish(batch, Status.CHECKED, report=report, counts=plan.counts)
 
 
@@ -205,7 +223,8 @@ def _run_commit(batch: ImportBatch) -> None:
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != Status.COMMITTING:
                 return  # another worker finished it meanwhile
-            plan, report = _plan(batch, lambda done: None)
+            parsed, report, mapping = _stored_parse(batch)
+            plan = _MATCHERS[batch.kind](parsed, batch.store_id, report, mapping)
             if report.error_count:
                 raise _ChangedSinceCheck(report, plan.counts)
             user_id = batch.created_by_id

@@ -7,8 +7,8 @@ from core.errors import Conflict, Forbidden, InvalidInput
 from customers.models import Customer, CustomerMobile
 from customers.services import customer_create
 from customers.validators import name_search_keys
-from dataio import importing, services
-from dataio.models import ImportBatch
+from dataio import importing, parsed, services
+from dataio.models import ImportBatch, ImportFile
 from dataio.tests.conftest import GOOD_VIN, HEADER, OTHER_VIN, csv_bytes, xlsx_bytes
 from reminders.services import vehicle_schedule_refresh
 from vehicles.models import OdometerReading, Vehicle
@@ -205,3 +205,51 @@ def test_ids_come_from_the_sequence_so_later_creates_do_not_collide(manager_a):
     assert later.id > max(Customer.objects.exclude(pk=later.pk).values_list("id", flat=True))
     if connection.vendor == "postgresql":
         assert Customer.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_commit_takes_the_dry_runs_parse_and_still_sees_the_archive_change(manager_a, store_a, monkeypatch):
+    batch = run(manager_a, csv_bytes(ROWS), commit=False)
+    assert batch.can_commit
+    monkeypatch.setattr(services, "read_table", lambda *a: pytest.fail("the commit read the file again"))
+    customer_create(user=manager_a, name="张三丰", mobile="13812345678")  # registered after the dry run
+    batch = services.import_commit(user=manager_a, batch=batch)
+    assert batch.status == Status.DONE, batch.report
+    assert batch.report["counts"]["customers_matched"] == 1 and batch.report["counts"]["customers_new"] == 1
+    zhang = Customer.objects.get(store=store_a, mobile="+8613812345678")
+    assert set(Vehicle.objects.values_list("owner_id", flat=True)) == {zhang.id}
+    assert Vehicle.objects.get(vin=OTHER_VIN).purchase_date == dt.date(2023, 5, 1)
+
+
+@pytest.mark.django_db
+def test_a_parse_made_with_another_mapping_is_not_used(manager_a, store_a):
+    batch = run(manager_a, csv_bytes(ROWS), commit=False)
+    ImportFile.objects.filter(batch=batch).update(parsed=None)  # e.g. checked before the parse was kept
+    batch = services.import_commit(user=manager_a, batch=batch)
+    assert batch.status == Status.DONE and Customer.objects.filter(store=store_a).count() == 2
+    again = run(manager_a, csv_bytes([*ROWS[:2]]), commit=False)
+    stored = bytes(ImportFile.objects.get(batch=again).parsed)
+    assert parsed.load(stored, {**again.mapping, "gender": ""}) is None
+    assert parsed.load(stored, again.mapping) is not None
+
+
+def test_the_kept_parse_round_trips_dates_and_empty_cells():
+    from dataio.cleaning import Report
+
+    plan = importing.CustomerPlan(
+        customers=[{"row": 2, "name": "张三", "mobile": "+8613812345678", "birthday": dt.date(1980, 3, 5), "gender": ""}],
+        extra_mobiles=[(0, "+8613900000000")],
+        vehicles=[{"row": 2, "vin": GOOD_VIN, "owner": 0, "purchase_date": dt.date(2024, 3, 1), "delivery_date": None}],
+        counts={"merged_in_file": 0},
+    )
+    report = Report()
+    report.warning(3, "客户姓名", "空行，已跳过")
+    loaded, loaded_report = parsed.load(parsed.dump(plan, report, {"name": "客户姓名"}), {"name": "客户姓名"})
+    assert loaded == plan
+    assert (loaded_report.warnings, loaded_report.warning_count, loaded_report.error_count) == (
+        [(3, "客户姓名", "空行，已跳过")],
+        1,
+        0,
+    )
+    readings = [{"row": 2, "vin": GOOD_VIN, "read_on": dt.date(2025, 9, 1), "km": 15000, "replaced": False}]
+    assert parsed.load(parsed.dump(readings, Report(), {}), {})[0] == readings
