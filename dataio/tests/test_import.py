@@ -253,3 +253,24 @@ def test_the_kept_parse_round_trips_dates_and_empty_cells():
     )
     readings = [{"row": 2, "vin": GOOD_VIN, "read_on": dt.date(2025, 9, 1), "km": 15000, "replaced": False}]
     assert parsed.load(parsed.dump(readings, Report(), {}), {})[0] == readings
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the per-row foreign-key checks are PostgreSQL's")
+def test_parents_are_checked_in_bulk_and_the_per_row_checks_come_back(manager_a, store_a):
+    from django.db import IntegrityError, transaction
+
+    from accounts.models import Store
+
+    def replication_role():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            return cursor.fetchone()[0]
+
+    missing = {Store: [store_a.id], Customer: [10**9]}
+    with pytest.raises(IntegrityError), transaction.atomic(), importing.parents_checked_in_bulk(missing):
+        pytest.fail("a missing parent must stop the import before any write")
+    with transaction.atomic():
+        with importing.parents_checked_in_bulk({Store: [store_a.id, store_a.id]}):
+            assert replication_role() == "replica"  # the test database's role is a superuser
+        assert replication_role() == "origin"
