@@ -10,6 +10,7 @@ Prints a Markdown table (stdout): per request kind, requests, failures, req/s, p
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import platform
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,9 +86,35 @@ def wait_healthy(base: str) -> None:
     raise SystemExit("the production profile did not become healthy")
 
 
+def warm_up(base: str, sample: dict, rounds: int = 40) -> None:
+    """Every worker serves each kind of request a few times before the measured run, as in
+    production, where workers live for thousands of requests (first requests load code and
+    templates and open the database connection: up to 2 s each on this machine)."""
+    api = {"Authorization": f"Bearer {sample['token']}"}
+    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    customer = sample["customers"][0]
+    paths = [
+        ("/api/ping", api),
+        (f"/api/customers?q={customer['last4']}", api),
+        (f"/customers/{customer['id']}/", {"Cookie": f"sessionid={sample['session']}"}),
+        ("/api/tasks?assignee=me&limit=20", {"Authorization": f"Bearer {sample['agent_token']}"}),
+        (f"/api/appointments/slots?date={day}&service_type=maintenance", api),
+    ]
+
+    def fetch(_round: int) -> None:
+        for path, headers in paths:
+            request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as response:  # nosec B310 - loopback
+                response.read()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(fetch, range(rounds)))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--think", default="1,3", help="seconds between a user's requests: min,max (stress: 0.05,0.2)")
     parser.add_argument("--duration", default="60s")
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -101,10 +129,16 @@ def main():
     processes = start(env, work)
     try:
         wait_healthy(base)
+        warm_up(base, json.loads((work / "samples.json").read_text(encoding="utf-8")))
         load1 = os.getloadavg()[0]
         command = [args.locust, "-f", str(ROOT / "bench/locustfile.py"), "--headless", "-u", str(args.users), "-r", str(args.users),
                    "-t", args.duration, "--host", base, "--csv", str(work / "run"), "--only-summary"]  # fmt: skip
-        subprocess.run(command, env={**os.environ, "LOAD_SAMPLES": str(work / "samples.json")}, check=False, cwd=work)  # noqa: S603
+        subprocess.run(
+            command,
+            env={**os.environ, "LOAD_SAMPLES": str(work / "samples.json"), "LOAD_THINK": args.think},
+            check=False,
+            cwd=work,
+        )  # noqa: S603
         report(work / "run_stats.csv", args, load1)
     finally:
         for process in processes:
@@ -117,7 +151,7 @@ def main():
 def report(path: Path, args, load1: float) -> None:
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"gunicorn {args.workers} sync workers, {args.users} users, {args.duration}, load average before the run {load1:.2f}\n")  # fmt: skip
+          f"gunicorn {args.workers} sync workers, {args.users} users, think time {args.think} s, {args.duration}, load average before the run {load1:.2f}\n")  # fmt: skip
     print("| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:

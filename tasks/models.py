@@ -41,8 +41,10 @@ class Task(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "任务"
         indexes = [
-            models.Index(fields=["assignee", "status", "due_at"], name="task_my_list"),
-            models.Index(fields=["store", "status", "due_at"], name="task_store_list"),
+            # The lists' full order (due_at, id): a night's batch gives thousands of tasks one due
+            # time, and without the id the first page sorted all of them (0.7 s at 80,000 tasks).
+            models.Index(fields=["assignee", "status", "due_at", "id"], name="task_my_list"),
+            models.Index(fields=["store", "status", "due_at", "id"], name="task_store_list"),
             models.Index(fields=["completed_at"], condition=models.Q(completed_at__isnull=False), name="task_completed_day"),
         ]
 
