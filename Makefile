@@ -71,11 +71,13 @@ bench-import: install postgres  ## import throughput on a scratch PostgreSQL dat
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_importbench $(PY) bench/import_throughput.py --rows 200000 --xlsx
 	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE pitstop_importbench'
 
-load-test: install postgres redis  ## 1M customers into pitstop_load, locust at 16 users, then drop it (~10 min)
+load-test: install postgres redis  ## 1M customers into pitstop_load, locust at 16 users (staff pace, then stress), then drop it (~12 min)
 	test -x /tmp/locustenv/bin/locust || (python3 -m venv /tmp/locustenv && /tmp/locustenv/bin/pip install -q locust)
 	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS pitstop_load' -c 'CREATE DATABASE pitstop_load'
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) manage.py migrate -v0
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) manage.py seed_demo --customers 1000000
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) manage.py runjobs --once
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) bench/load_test.py --users 16 --duration 60s
+	psql -h 127.0.0.1 -U postgres -d pitstop_load -qc 'VACUUM ANALYZE'  # what autovacuum does in production
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) bench/load_test.py --users 16 --duration 120s
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/pitstop_load $(PY) bench/load_test.py --users 16 --think 0.05,0.2 --duration 60s
 	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE pitstop_load'
