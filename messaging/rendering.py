@@ -4,6 +4,7 @@ signature first, and marketing texts ending with the opt-out line "回T退订"."
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -11,8 +12,8 @@ from core.errors import InvalidInput
 from messaging.backends import RenderedMessage
 from messaging.models import MessageChannel, MessagePurpose, MessageTemplate, OutboxMessage
 
-# The documented variables a template may use. The first three are filled from the archive when the
-# message is sent (current values, and no copy of the customer's name in the outbox row).
+# The documented variables a template may use. The first three (and those registered below) are
+# filled when the message is sent (current values, and no copy of the customer's name in the outbox row).
 KNOWN_VARIABLES = {
     "name": "客户姓名（自动填写）",
     "store_name": "门店名称（自动填写）",
@@ -25,7 +26,10 @@ KNOWN_VARIABLES = {
     "topic": "主题（节日、召回项目、升级内容等）",
     "link": "链接（预约、问卷）",
 }
-AUTO_VARIABLES = frozenset({"name", "store_name", "store_phone"})
+AUTO_VARIABLES = {"name", "store_name", "store_phone"}
+# Variables another module fills when the message is sent, from the message's customer (e.g. the
+# signed self-booking link: made at send time, so its lifetime starts when the customer gets it).
+_SEND_TIME_FILLERS: dict[str, Callable[[OutboxMessage], str]] = {}
 OPT_OUT_LINE = "回T退订"
 MAX_VALUE_LENGTH = 100
 
@@ -36,6 +40,14 @@ _SENTENCE_END = tuple("。！？!?.…")
 
 class RenderError(Exception):
     """The message cannot be built (no template, missing variable, no SMS signature): retrying won't help."""
+
+
+def register_send_time_variable(name: str, label: str, fill: Callable[[OutboxMessage], str]) -> None:
+    """Called from an AppConfig.ready(): `{name}` becomes a documented variable of every template,
+    filled by `fill(message)` when the message is sent."""
+    KNOWN_VARIABLES[name] = label
+    AUTO_VARIABLES.add(name)
+    _SEND_TIME_FILLERS[name] = fill
 
 
 def variables_help() -> str:
@@ -112,7 +124,9 @@ def render_message(message: OutboxMessage, *, template: MessageTemplate | None, 
     given = {name: _display(str(value)) for name, value in message.variables.items()}
     template_check(template, purpose=message.purpose, variables=given)
     values = {**given, "name": message.customer.name, "store_name": message.store.name, "store_phone": message.store.phone}
-    used = {name: values[name] for name in sorted(template_variables(template.body + template.subject))}
+    wanted = template_variables(template.body + template.subject)
+    values.update({name: fill(message) for name, fill in _SEND_TIME_FILLERS.items() if name in wanted})
+    used = {name: values[name] for name in sorted(wanted)}
     unset = [KNOWN_VARIABLES[name] for name in AUTO_VARIABLES & set(used) if not used[name].strip()]
     if unset:
         raise RenderError(f"未设置：{'、'.join(sorted(unset))}")

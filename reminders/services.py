@@ -388,7 +388,7 @@ DEFAULT_TEMPLATES = [
         "service_due",
         "service",
         "保养到期提醒",
-        "尊敬的{name}，您的爱车{plate}预计将于{due_date}到保养时间，欢迎回店保养，预约电话{store_phone}。",
+        "尊敬的{name}，您的爱车{plate}预计将于{due_date}到保养时间，欢迎回店保养。在线预约 {booking_link} ，或致电{store_phone}。",
     ),
     (
         "inspection_due",
@@ -400,14 +400,19 @@ DEFAULT_TEMPLATES = [
         "warranty_end",
         "service",
         "质保到期提醒",
-        "尊敬的{name}，您的爱车{plate}整车质保将于{due_date}到期，建议到期前回店全面检测，电话{store_phone}。",
+        "尊敬的{name}，您的爱车{plate}整车质保将于{due_date}到期，建议到期前回店全面检测。在线预约 {booking_link} ，电话{store_phone}。",
     ),
-    ("recall", "service", "召回通知", "尊敬的{name}，您的爱车{plate}属于召回范围（{topic}），请致电{store_phone}预约免费检修。"),
+    (
+        "recall",
+        "service",
+        "召回通知",
+        "尊敬的{name}，您的爱车{plate}属于召回范围（{topic}），请在线预约免费检修 {booking_link} ，或致电{store_phone}。",
+    ),
     (
         "ev_battery_check",
         "service",
         "电池健康检测提醒",
-        "尊敬的{name}，您的{model}（{plate}）建议于{due_date}前进行电池健康检测，预约电话{store_phone}。",
+        "尊敬的{name}，您的{model}（{plate}）建议于{due_date}前进行电池健康检测。在线预约 {booking_link} ，或致电{store_phone}。",
     ),
     (
         "ota_release",
