@@ -33,12 +33,9 @@ class Kpi:
         return f"kpis.target.{self.key}"
 
     def load(self):
+        """The source function; every owning module exists, so a wrong name fails loudly."""
         module_name, function_name = self.source.rsplit(".", 1)
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            return None
-        return getattr(module, function_name, None)
+        return getattr(importlib.import_module(module_name), function_name)
 
     def value(self, numerator: Decimal, denominator: Decimal) -> Decimal | None:
         """The figure of summed parts; None when nothing was measured (shown as "—", never 0 %)."""

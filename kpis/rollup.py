@@ -21,15 +21,12 @@ logger = logging.getLogger(__name__)
 
 
 def kpi_rollup_day(*, day: dt.date, kpis: list[Kpi] | None = None) -> int:
-    """Recompute one local day of every measure whose module is installed; returns rows written."""
+    """Recompute one local day of every measure (or of the given ones); returns rows written."""
     store_rows, staff_rows = [], []
-    measured = []
-    for kpi in kpis or KPIS:
-        source = kpi.load()
-        if source is None:
-            continue
-        measured.append(kpi.key)
-        stores, staff = _summed(source(day=day))
+    chosen = kpis or KPIS
+    measured = [kpi.key for kpi in chosen]
+    for kpi in chosen:
+        stores, staff = _summed(kpi.load()(day=day))
         store_rows += [KpiDaily(kpi=kpi.key, store_id=s, day=day, numerator=n, denominator=d) for s, (n, d) in stores.items()]
         staff_rows += [
             KpiStaffDaily(kpi=kpi.key, store_id=s, staff_id=u, day=day, numerator=n, denominator=d)
