@@ -17,7 +17,12 @@ class CustomerForm(forms.Form):
     preferred_time = forms.CharField(label="偏好联系时间", max_length=50, required=False)
     decision_maker = forms.CharField(label="家庭决策人", max_length=60, required=False)
     source = forms.ChoiceField(label="来源", choices=[("", "—")] + Source.choices, required=False)
-    member_tier = forms.ChoiceField(label="会员等级", choices=MemberTier.choices, initial=MemberTier.NONE)
+    member_tier = forms.ChoiceField(
+        label="会员等级",
+        choices=MemberTier.choices,
+        initial=MemberTier.NONE,
+        help_text="每晚按消费金额与到店次数自动计算；在此改为其他等级即设为保底等级（如老会员迁移）",
+    )
     manual_tags = forms.CharField(label="标签", required=False, help_text="多个标签用逗号分隔")
 
     def service_kwargs(self) -> dict:

@@ -66,6 +66,14 @@ class Customer(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals", verbose_name="推荐人"
     )
     member_tier = models.CharField("会员等级", max_length=10, choices=MemberTier.choices, default=MemberTier.NONE)
+    member_tier_floor = models.CharField(
+        "保底会员等级",
+        max_length=10,
+        choices=MemberTier.choices,
+        default=MemberTier.NONE,
+        db_default=MemberTier.NONE,  # bulk loads (seed, DMS import) leave it out
+        help_text="员工手工设定的等级（如迁移来的老会员）：每晚按消费与到店次数重算时不低于它",
+    )
     manual_tags = models.JSONField("手动标签", default=list, blank=True)
     derived_tags = models.JSONField("画像标签", default=list, blank=True, editable=False)
     guardian_name = models.CharField("监护人", max_length=60, blank=True, default="")

@@ -114,6 +114,7 @@ def customer_create(
     pinyin, initials = name_search_keys(name)
     customer = Customer(store_id=store_id, name=name, name_pinyin=pinyin, name_initials=initials, mobile=number, created_by=user)
     _apply_profile(customer, profile)
+    customer.member_tier_floor = customer.member_tier
     _check_guardian(customer, guardian_consent)
     customer.referred_by = _referrer(store_id, referred_by_id)
     if customer.referred_by:
@@ -170,6 +171,8 @@ def customer_update(*, user, customer: Customer, name: str | None = None, mobile
             if not customer.mobiles.filter(number=number).update(is_primary=True):
                 _add_mobile(customer, number, is_primary=True)
             customer.mobile = number
+    if profile.get("member_tier") not in (None, customer.member_tier):
+        customer.member_tier_floor = profile["member_tier"]  # set by hand: the nightly tiers keep it as a floor
     _apply_profile(customer, profile)
     customer.save()
     return customer

@@ -100,7 +100,8 @@ def tier_recalculate(*, store_id: int, now: dt.datetime, customer_id: int | None
     or service frequency (service visits within the visit window) threshold is reached; below every
     threshold the customer is an ordinary member. Set-based for the whole store (or one customer):
     one UPDATE from the spend aggregates (a covering index feeds the GROUP BY), one UPDATE back to
-    "none" for members without any spend in the window. Only changed rows are written, so a rerun
+    "none" for members without any spend in the window. A tier set by hand is a floor (DOMAIN §2:
+    members migrated from another system keep their card). Only changed rows are written, so a rerun
     changes nothing. Returns the number of customers whose tier changed."""
     params = _tier_params(store_id, now, customer_id)
     one_spend = "AND customer_id = %(customer)s" if customer_id is not None else ""
@@ -110,8 +111,10 @@ def tier_recalculate(*, store_id: int, now: dt.datetime, customer_id: int | None
         f"THEN %({tier})s"
         for tier in TIERS_HIGH_FIRST
     )
+    floor = "customers_customer.member_tier_floor"
+    tier = f"CASE WHEN {_rank('t.tier')} >= {_rank(floor)} THEN t.tier ELSE {floor} END"
     by_spend = f"""
-        UPDATE customers_customer SET member_tier = t.tier
+        UPDATE customers_customer SET member_tier = {tier}
         FROM (
             SELECT customer_id, CASE {cases} ELSE %(none)s END AS tier
             FROM (
@@ -123,12 +126,12 @@ def tier_recalculate(*, store_id: int, now: dt.datetime, customer_id: int | None
                 GROUP BY customer_id
             ) a
         ) t
-        WHERE customers_customer.id = t.customer_id AND customers_customer.member_tier <> t.tier
+        WHERE customers_customer.id = t.customer_id AND customers_customer.member_tier <> {tier}
           AND customers_customer.erased_at IS NULL
     """  # nosec B608 - only fixed SQL fragments are interpolated; values are bound
     without_spend = f"""
-        UPDATE customers_customer SET member_tier = %(none)s
-        WHERE store_id = %(store)s AND member_tier <> %(none)s AND erased_at IS NULL {one_customer}
+        UPDATE customers_customer SET member_tier = member_tier_floor
+        WHERE store_id = %(store)s AND member_tier <> member_tier_floor AND erased_at IS NULL {one_customer}
           AND NOT EXISTS (
               SELECT 1 FROM loyalty_spendrecord s
               WHERE s.store_id = %(store)s AND s.customer_id = customers_customer.id AND s.occurred_at >= %(since)s
@@ -139,6 +142,12 @@ def tier_recalculate(*, store_id: int, now: dt.datetime, customer_id: int | None
         changed = cursor.rowcount
         cursor.execute(without_spend, params)
         return changed + cursor.rowcount
+
+
+def _rank(column: str) -> str:
+    """SQL: a tier as a number (none 0 … platinum 3), to compare tiers."""
+    ranks = " ".join(f"WHEN %({tier})s THEN {len(TIERS_HIGH_FIRST) - i}" for i, tier in enumerate(TIERS_HIGH_FIRST))
+    return f"CASE {column} {ranks} ELSE 0 END"
 
 
 def _tier_params(store_id: int, now: dt.datetime, customer_id: int | None) -> dict:

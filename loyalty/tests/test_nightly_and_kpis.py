@@ -62,3 +62,32 @@ def test_event_attendance_counts_the_events_held_that_day(customer_a, advisor_al
     assert kpi_event_attendance_daily(day=dt.date(2026, 11, 20)) == [
         {"store_id": customer_a.store_id, "staff_id": None, "numerator": 1, "denominator": 2}
     ]
+
+
+def test_a_tier_set_by_hand_is_a_floor_the_nightly_recalculation_keeps(advisor_alice, customer_b):
+    from customers.services import customer_update
+    from loyalty.services import tier_recalculate
+
+    migrated = customer_create(user=advisor_alice, name="老会员", mobile="13700001111", member_tier="gold")
+    computed = customer_create(user=advisor_alice, name="新客户", mobile="13700002222")
+    SpendRecord.objects.create(
+        store_id=computed.store_id, customer=computed, kind="purchase", amount=Decimal("600000"),
+        occurred_at=timezone.now(), source_key="car:1",
+    )  # fmt: skip
+    tier_recalculate(store_id=computed.store_id, now=timezone.now())
+    migrated.refresh_from_db()
+    computed.refresh_from_db()
+    assert (migrated.member_tier, migrated.member_tier_floor) == ("gold", "gold")  # no spend here, card kept
+    assert (computed.member_tier, computed.member_tier_floor) == ("platinum", "none")
+    # Saving the edit form with the shown (computed) tier does not pin it; choosing another one does.
+    customer_update(user=advisor_alice, customer=computed, member_tier="platinum")
+    computed.refresh_from_db()
+    assert computed.member_tier_floor == "none"
+    customer_update(user=advisor_alice, customer=migrated, member_tier="silver")
+    SpendRecord.objects.create(
+        store_id=migrated.store_id, customer=migrated, kind="purchase", amount=Decimal("600000"),
+        occurred_at=timezone.now(), source_key="car:2",
+    )  # fmt: skip
+    assert tier_recalculate(store_id=migrated.store_id, now=timezone.now()) == 1
+    migrated.refresh_from_db()
+    assert (migrated.member_tier, migrated.member_tier_floor) == ("platinum", "silver")  # earned above the floor
