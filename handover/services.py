@@ -19,8 +19,8 @@ from core.policies import policy_value
 from core.scoping import store_for_write
 from customers.models import Channel
 from handover.models import CHECKED_FIELDS, JOINT_CHECKLIST, Correction, Handover, Promise
-from sla.models import SlaTracked
-from sla.services import breach_claim, breached_clocks, deadline_after, sla_refresh
+from sla.models import SlaState, SlaTracked
+from sla.services import breach_claim, breached_clocks, deadline_after, sla_refresh, warning_claim
 from tasks.models import Outcome, Task
 
 logger = logging.getLogger(__name__)
@@ -299,22 +299,41 @@ def handover_first_use(*, user, handover: Handover, feedback: str) -> Handover:
 
 
 def handover_escalate_due(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """A late form or confirmation goes to the store manager once (conditional claim per clock)."""
+    """The owner of a running clock is warned before its deadline (`handover.warning_minutes`), and a
+    late form or confirmation goes to the store manager — each once (conditional claims)."""
     now = now or timezone.now()
     counts: Counter = Counter()
-    ids = list(
-        Handover.objects.filter(earliest_deadline_at__lte=now)
-        .order_by("earliest_deadline_at")
-        .values_list("pk", flat=True)[:BATCH]
+    late = Handover.objects.filter(earliest_deadline_at__lte=now).order_by("earliest_deadline_at")
+    for pk in list(late.values_list("pk", flat=True)[:BATCH]):
+        _isolated(_breach, pk, now, counts, "breached")
+    warned = Handover.objects.filter(sla_state=SlaState.RUNNING, sla_warn_at__lte=now).order_by("sla_warn_at")
+    for pk in list(warned.values_list("pk", flat=True)[:BATCH]):
+        _isolated(_warn, pk, now, counts, "warned")
+    return {"warned": counts["warned"], "breached": counts["breached"], "failed": counts["failed"]}
+
+
+def _isolated(handler, pk: int, now: dt.datetime, counts: Counter, counted: str) -> None:
+    """One handover per transaction: a failure is logged and retried next run, the others go on."""
+    try:
+        with transaction.atomic():
+            counts[counted] += handler(Handover.objects.select_for_update().select_related("vehicle").get(pk=pk), now)
+    except Exception:
+        logger.exception("handover %s: clock job failed", pk)
+        counts["failed"] += 1
+
+
+def _warn(handover: Handover, now: dt.datetime) -> int:
+    """The salesperson (form) or the after-sales specialist (confirmation) hears of the deadline
+    while it can still be met: a task due at the deadline."""
+    if not warning_claim(handover, now=now):
+        return 0
+    clock = min((c for c in handover.SLA_CLOCKS if c.is_running(handover)), key=lambda c: c.due_at(handover))
+    owner = handover.salesperson if clock.name == "submit" else handover.specialist
+    due = clock.due_at(handover)
+    _task(
+        handover, f"warn_{clock.name}", owner, "handover_warning", f"{clock.label}将于 {timezone.localtime(due):%H:%M} 到期", due
     )
-    for pk in ids:
-        try:
-            with transaction.atomic():
-                counts["breached"] += _breach(Handover.objects.select_for_update().select_related("vehicle").get(pk=pk), now)
-        except Exception:
-            logger.exception("handover %s: escalation failed", pk)
-            counts["failed"] += 1
-    return {"breached": counts["breached"], "failed": counts["failed"]}
+    return 1
 
 
 def _breach(handover: Handover, now: dt.datetime) -> int:

@@ -32,10 +32,10 @@ def test_it_is_on_time_23h_after_delivery(sales_sam, delivered_vehicle):
 
 def test_it_tells_the_store_manager_once_when_the_24h_pass(sales_sam, manager_mia, delivered_vehicle):
     handover = open_handover(user=sales_sam, vehicle=delivered_vehicle, salesperson=sales_sam)
-    assert handover_escalate_due(now=timezone.now()) == {"breached": 0, "failed": 0}
+    assert handover_escalate_due(now=timezone.now()) == {"warned": 0, "breached": 0, "failed": 0}
     later = handover.submit_due_at + dt.timedelta(minutes=1)
-    assert handover_escalate_due(now=later) == {"breached": 1, "failed": 0}
-    assert handover_escalate_due(now=later + dt.timedelta(minutes=1)) == {"breached": 0, "failed": 0}
+    assert handover_escalate_due(now=later) == {"warned": 0, "breached": 1, "failed": 0}
+    assert handover_escalate_due(now=later + dt.timedelta(minutes=1)) == {"warned": 0, "breached": 0, "failed": 0}
     task = Task.objects.get(source_key=f"handover:{handover.pk}:late_submit")
     assert task.assignee == manager_mia
     handover.refresh_from_db()
@@ -68,3 +68,18 @@ def test_the_on_time_kpi_counts_handovers_of_cars_delivered_that_day(sales_sam, 
     rows = kpi_handover_on_time_daily(day=day)
     assert rows == [{"store_id": on_time.store_id, "staff_id": sales_sam.pk, "numerator": 1, "denominator": 2}]
     assert kpi_handover_on_time_daily(day=day - dt.timedelta(days=1)) == []
+
+
+def test_the_salesperson_is_warned_once_two_hours_before_the_form_is_due(sales_sam, delivered_vehicle):
+    handover = open_handover(user=sales_sam, vehicle=delivered_vehicle, salesperson=sales_sam)
+    assert handover.sla_warn_at == handover.submit_due_at - dt.timedelta(hours=2)
+    early = handover.sla_warn_at - dt.timedelta(minutes=1)
+    assert handover_escalate_due(now=early)["warned"] == 0
+    soon = handover.sla_warn_at + dt.timedelta(minutes=1)
+    assert handover_escalate_due(now=soon) == {"warned": 1, "breached": 0, "failed": 0}
+    assert handover_escalate_due(now=soon + dt.timedelta(minutes=5))["warned"] == 0  # once per deadline
+    warning = Task.objects.get(source_key=f"handover:{handover.pk}:warn_submit")
+    assert (warning.assignee, warning.kind, warning.due_at) == (sales_sam, "handover_warning", handover.submit_due_at)
+    assert "交接表提交将于" in warning.title
+    handover.refresh_from_db()
+    assert handover.sla_state == "warning"
