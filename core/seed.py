@@ -6,10 +6,12 @@ and explicit ids, so 1,000,000 customers load in minutes, not hours (PERFORMANCE
 
 import datetime as dt
 import json
+import queue
 import random
+import threading
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from faker.providers.person.zh_CN import Provider as NameProvider
 
@@ -200,9 +202,15 @@ class _Adapters:
         return value.isoformat(" ") if self._sqlite else value
 
 
-def seed_customers(stores: dict[str, Store], count: int, seed: int = 42, staff: list[User] | None = None) -> int:
+BACKGROUND_WRITE_FROM = 100_000  # customers; below this a second thread is not worth starting
+
+
+def seed_customers(
+    stores: dict[str, Store], count: int, seed: int = 42, staff: list[User] | None = None, background: bool | None = None
+) -> int:
     """Insert `count` customers (half per store) with vehicles, ownerships, odometer histories
-    and interactions, in chunks so memory stays flat at 1M."""
+    and interactions, in chunks so memory stays flat at 1M. On PostgreSQL a big seed writes each
+    chunk from a second thread while the next one is generated (`_ChunkWriter`)."""
     dice = _Dice(seed)
     names = _name_pool(dice)
     adapt = _Adapters()
@@ -220,17 +228,19 @@ def seed_customers(stores: dict[str, Store], count: int, seed: int = 42, staff: 
     today = timezone.localdate()
     chunk = 50_000
     vehicle_id = first_vehicle
-    for start in range(0, count, chunk):
-        rows = _Chunk()
-        for offset in range(start, min(start + chunk, count)):
-            cid = first_customer + offset
-            store, letter = store_list[cid % 2]
-            _one_customer(rows, dice, adapt, cid, store.id, staff_by_store[store.id], ids, names)
-            for _ in range(2 if dice.chance(0.1) else 1):
-                _one_vehicle(rows, dice, adapt, vehicle_id, cid, store.id, letter, today, ids, owners[store.id])
-                vehicle_id += 1
-        with transaction.atomic():
-            rows.flush()
+    if background is None:
+        background = is_postgres() and count >= BACKGROUND_WRITE_FROM
+    with _ChunkWriter(background=background) as write:
+        for start in range(0, count, chunk):
+            rows = _Chunk()
+            for offset in range(start, min(start + chunk, count)):
+                cid = first_customer + offset
+                store, letter = store_list[cid % 2]
+                _one_customer(rows, dice, adapt, cid, store.id, staff_by_store[store.id], ids, names)
+                for _ in range(2 if dice.chance(0.1) else 1):
+                    _one_vehicle(rows, dice, adapt, vehicle_id, cid, store.id, letter, today, ids, owners[store.id])
+                    vehicle_id += 1
+            write(rows)
     reset_sequences(Customer, CustomerMobile, Consent, Vehicle, Ownership, OdometerReading, Interaction)
     analyze()
     return count
@@ -266,6 +276,54 @@ class _Chunk:
             if self.rows[name]:
                 columns = list(self.rows[name][0])
                 bulk_insert(table, columns, (tuple(row.values()) for row in self.rows[name]))
+
+
+class _ChunkWriter:
+    """Writes chunks in order, each in its own transaction. In the background, a second thread with
+    its own connection COPYs chunk N — the server parses and indexes it while the thread waits on
+    the socket, without the GIL — as this thread generates chunk N+1, so Python and PostgreSQL
+    share the two cores instead of taking turns. A failed write stops the seed with its error."""
+
+    def __init__(self, *, background: bool):
+        self.queue: queue.Queue | None = queue.Queue(maxsize=1) if background else None
+        self.error: BaseException | None = None
+
+    def __enter__(self):
+        if self.queue is not None:
+            self.thread = threading.Thread(target=self._drain, name="seed-writer", daemon=True)
+            self.thread.start()
+        return self.write
+
+    def write(self, chunk: "_Chunk") -> None:
+        if self.queue is None:
+            _flush(chunk)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put(chunk)
+
+    def _drain(self) -> None:
+        try:
+            while (chunk := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        _flush(chunk)
+                    except BaseException as exc:  # handed to the generating thread, which re-raises it
+                        self.error = exc
+        finally:
+            connections.close_all()
+
+    def __exit__(self, exc_type, exc, traceback):
+        if self.queue is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None and exc is None:
+            raise self.error
+
+
+def _flush(chunk: "_Chunk") -> None:
+    with transaction.atomic():
+        chunk.flush()
 
 
 class _Dice:

@@ -1,4 +1,8 @@
+import threading
+
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.models import Role, User
 from customers.models import Customer, CustomerMobile
@@ -41,3 +45,29 @@ def test_seeded_customers_are_found_by_search(db):
     vehicle = customer.vehicles.first()
     for q in (customer.mobile, customer.name_pinyin, vehicle.plate.lower(), vehicle.vin[-6:]):
         assert customer.id in [c.id for c in customer_search(user=admin, q=q)], q
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the background writer is PostgreSQL's (its own connection)")
+def test_a_big_seed_writes_its_chunks_from_a_second_thread_in_order(transactional_db, monkeypatch):
+    from core import seed
+
+    stores = seed.ensure_organisation()
+    users = seed.ensure_demo_accounts(stores)
+    writers = []
+    real_flush = seed._flush
+
+    def flush(chunk):
+        writers.append(threading.current_thread().name)
+        real_flush(chunk)
+
+    monkeypatch.setattr(seed, "_flush", flush)
+    assert seed.seed_customers(stores, 120, staff=users, background=True) == 120
+    assert writers == ["seed-writer"] and Customer.objects.count() == CustomerMobile.objects.count() == 120
+
+    def broken(chunk):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(seed, "_flush", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed.seed_customers(stores, 10, staff=users, background=True)
+    assert Customer.objects.count() == 120  # the failed chunk wrote nothing
