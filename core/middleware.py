@@ -1,4 +1,7 @@
+import time
+
 from auditlog.middleware import AuditlogMiddleware
+from django.conf import settings
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
@@ -24,3 +27,25 @@ class AuditActorMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_actor(request):
         return SimpleLazyObject(lambda: AuditlogMiddleware._get_actor(request))
+
+
+TOUCHED_KEY = "_touched_at"
+
+
+class SessionIdleTimeoutMiddleware:
+    """DOMAIN §14: a staff session ends after SESSION_COOKIE_AGE without activity. Activity pushes
+    the session's expiry forward at most once every SESSION_TOUCH_SECONDS instead of on every
+    request: a 360 page loads about ten cards at once, and each used to re-write — and row-lock —
+    the same session row (SESSION_SAVE_EVERY_REQUEST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.session_key:
+            now = int(time.time())
+            if now - request.session.get(TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+                request.session[TOUCHED_KEY] = now  # modified → SessionMiddleware saves it with a new expiry
+        return response

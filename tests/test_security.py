@@ -65,7 +65,8 @@ def test_a_disabled_account_loses_its_session_and_tokens(client, advisor_alice):
 
 
 def test_sessions_expire_when_idle_and_rotate_on_login(client, advisor_alice, settings):
-    assert settings.SESSION_COOKIE_AGE <= 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 3600 and settings.SESSION_TOUCH_SECONDS <= 60
+    assert "core.middleware.SessionIdleTimeoutMiddleware" in settings.MIDDLEWARE
     client.get("/login/")
     before = client.cookies.get("sessionid")
     client.post("/login/", {"username": "alice", "password": "pw-secret-1"})
@@ -123,3 +124,22 @@ def test_the_deploy_check_is_clean_with_production_settings():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_activity_extends_the_session_at_most_once_a_minute(client, advisor_alice):
+    from django.contrib.sessions.models import Session
+
+    from core.middleware import TOUCHED_KEY
+
+    client.post("/login/", {"username": "alice", "password": "pw-secret-1"})
+    key = client.cookies["sessionid"].value
+    client.get("/customers/")
+    first = Session.objects.get(pk=key).expire_date
+    client.get("/customers/")  # seconds later: the session row is not written again
+    assert Session.objects.get(pk=key).expire_date == first
+    session = client.session
+    session[TOUCHED_KEY] -= 61  # the last touch a minute ago
+    session.save()
+    saved = Session.objects.get(pk=key).expire_date
+    client.get("/customers/")
+    assert Session.objects.get(pk=key).expire_date > saved
