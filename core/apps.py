@@ -6,9 +6,13 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from core.middleware import session_touched_at_login
+
         post_migrate.connect(_refresh_sqlite_statistics, sender=self)
+        user_logged_in.connect(session_touched_at_login)
 
 
 def _refresh_sqlite_statistics(using="default", **kwargs):

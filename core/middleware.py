@@ -49,3 +49,10 @@ class SessionIdleTimeoutMiddleware:
             if now - request.session.get(TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
                 request.session[TOUCHED_KEY] = now  # modified → SessionMiddleware saves it with a new expiry
         return response
+
+
+def session_touched_at_login(sender, request, user, **kwargs):
+    """Signing in is activity: the login saves the session anyway, so the next minute's requests
+    need not write it again."""
+    if hasattr(request, "session"):
+        request.session[TOUCHED_KEY] = int(time.time())

@@ -230,6 +230,9 @@ def seed_customers(
     vehicle_id = first_vehicle
     if background is None:
         background = is_postgres() and count >= BACKGROUND_WRITE_FROM
+    # Inside a caller's transaction the writer's own connection would not see its stores and users
+    # (and could wait on its locks while it waits for the writer): write inline there.
+    background = background and not connection.in_atomic_block
     with _ChunkWriter(background=background) as write:
         for start in range(0, count, chunk):
             rows = _Chunk()

@@ -24,9 +24,12 @@ class CustomerForm(forms.Form):
         help_text="每晚按消费金额与到店次数自动计算；在此改为其他等级即设为保底等级（如老会员迁移）",
     )
     manual_tags = forms.CharField(label="标签", required=False, help_text="多个标签用逗号分隔")
+    shown_member_tier = forms.CharField(widget=forms.HiddenInput, required=False)  # the tier the edit page showed
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
+        if data.pop("shown_member_tier") == data["member_tier"]:
+            del data["member_tier"]  # left as shown: the nightly recalculation keeps deciding (no floor)
         data["manual_tags"] = _split(data["manual_tags"])
         data["extra_mobiles"] = _split(data["extra_mobiles"])
         return data
@@ -37,6 +40,7 @@ class CustomerForm(forms.Form):
         initial["mobile"] = customer.mobile.removeprefix("+86")
         initial["manual_tags"] = "，".join(customer.manual_tags)
         initial["extra_mobiles"] = ""
+        initial["shown_member_tier"] = customer.member_tier
         return initial
 
 

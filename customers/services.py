@@ -159,7 +159,7 @@ def _referrer(store_id: int, referred_by_id: int | None) -> Customer | None:
 def customer_update(*, user, customer: Customer, name: str | None = None, mobile: str | None = None, **profile) -> Customer:
     """Change a customer's profile; a new primary mobile keeps the old one as a secondary number."""
     require(user, Perm.CUSTOMER_EDIT)
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
     if name is not None:
         customer.name = _clean_name(name)
         customer.name_pinyin, customer.name_initials = name_search_keys(customer.name)

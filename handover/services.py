@@ -190,6 +190,7 @@ def handover_submit(*, user, handover: Handover, **fields) -> Handover:
     sla_refresh(handover, now=now)
     handover.save()
     _task_done(handover, "submit", user, now)
+    _task_done(handover, "warn_submit", user, now)
     _task(handover, "confirm", handover.specialist, "handover_confirm", "确认《客户服务交接表》", handover.confirm_due_at)
     return handover
 
@@ -207,6 +208,7 @@ def handover_confirm(*, user, handover: Handover) -> Handover:
     sla_refresh(handover, now=now)
     handover.save()
     _task_done(handover, "confirm", user, now)
+    _task_done(handover, "warn_confirm", user, now)
     return handover
 
 

@@ -267,7 +267,7 @@ def _points_errors(points) -> dict[str, str]:
 
 def _points_consume(*, customer: Customer, points: int, kind: str, reason: str, user) -> PointsEntry:
     """Take points from the oldest unexpired lots under the customer's row lock."""
-    Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).get()
+    Customer.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk", flat=True).get()
     today = timezone.localdate()
     lots = list(
         PointsLot.objects.select_for_update()

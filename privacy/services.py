@@ -159,7 +159,7 @@ def customer_erase(*, customer: Customer, actor=None, reason: str, ip_address: s
     """Erasure = anonymisation (DOMAIN §14): personal fields are blanked, numbers and consents
     removed, contact summaries redacted and the audit history of the person purged; vehicles and
     their repair-relevant records stay (legally required), so aggregated statistics still add up."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = Customer.objects.select_for_update(no_key=True).get(pk=customer.pk)
     if customer.erased_at:
         return customer
     for name in (

@@ -74,6 +74,20 @@ def test_create_then_edit(alice_browser):
     assert customer.mobiles.count() == 2
 
 
+def test_saving_the_edit_form_keeps_a_tier_that_changed_meanwhile_and_pins_only_a_chosen_one(alice_browser, customer_a):
+    page = alice_browser.get(f"/customers/{customer_a.id}/edit/").content.decode()
+    assert 'name="shown_member_tier" value="none"' in page
+    Customer.objects.filter(pk=customer_a.pk).update(member_tier="gold")  # the nightly job, while the page was open
+    form = {"name": "张三", "mobile": "13812341234", "member_tier": "none", "shown_member_tier": "none"}
+    assert alice_browser.post(f"/customers/{customer_a.id}/edit/", form).status_code == 302
+    customer_a.refresh_from_db()
+    assert (customer_a.member_tier, customer_a.member_tier_floor) == ("gold", "none")
+    form.update(member_tier="platinum", shown_member_tier="gold")  # chosen by hand: a floor
+    assert alice_browser.post(f"/customers/{customer_a.id}/edit/", form).status_code == 302
+    customer_a.refresh_from_db()
+    assert (customer_a.member_tier, customer_a.member_tier_floor) == ("platinum", "platinum")
+
+
 def test_vehicle_form_and_odometer_entry(alice_browser, customer_a):
     form = {
         "vin": "LSVAB2BM5KN000001",

@@ -71,3 +71,16 @@ def test_a_big_seed_writes_its_chunks_from_a_second_thread_in_order(transactiona
     with pytest.raises(RuntimeError, match="disk full"):
         seed.seed_customers(stores, 10, staff=users, background=True)
     assert Customer.objects.count() == 120  # the failed chunk wrote nothing
+
+
+def test_inside_a_callers_transaction_the_seed_writes_inline(db, monkeypatch):
+    """The writer thread's own connection could not see the caller's uncommitted stores and users."""
+    from core import seed
+
+    stores = seed.ensure_organisation()
+    users = seed.ensure_demo_accounts(stores)
+    writers = []
+    real_flush = seed._flush
+    monkeypatch.setattr(seed, "_flush", lambda chunk: writers.append(threading.current_thread().name) or real_flush(chunk))
+    assert seed.seed_customers(stores, 10, staff=users, background=True) == 10
+    assert writers == [threading.current_thread().name] and Customer.objects.count() == 10

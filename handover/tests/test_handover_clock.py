@@ -83,3 +83,6 @@ def test_the_salesperson_is_warned_once_two_hours_before_the_form_is_due(sales_s
     assert "交接表提交将于" in warning.title
     handover.refresh_from_db()
     assert handover.sla_state == "warning"
+    handover_submit(user=sales_sam, handover=handover, worries="担心油耗")
+    warning.refresh_from_db()
+    assert warning.status == Task.Status.DONE  # the form went in: the warning is settled with it
