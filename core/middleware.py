@@ -1,9 +1,13 @@
 import time
+from urllib.parse import urlencode
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class NoStoreMiddleware:
@@ -30,6 +34,7 @@ class AuditActorMiddleware(AuditlogMiddleware):
 
 
 TOUCHED_KEY = "_touched_at"
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
 
 
 class SessionIdleTimeoutMiddleware:
@@ -44,6 +49,8 @@ class SessionIdleTimeoutMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        if request.headers.get(BACKGROUND_POLL_HEADER):
+            return response  # the red-alert banner polls every minute: an open tab is not activity
         if user is not None and user.is_authenticated and request.session.session_key:
             now = int(time.time())
             if now - request.session.get(TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
@@ -56,3 +63,19 @@ def session_touched_at_login(sender, request, user, **kwargs):
     need not write it again."""
     if hasattr(request, "session"):
         request.session[TOUCHED_KEY] = int(time.time())
+
+
+class HtmxSessionExpiredMiddleware:
+    """An HTMX request whose session ended (idle timeout, logout in another tab) would swap the login
+    page into a card or banner; instead the whole page goes to the login, which returns here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        login = resolve_url(settings.LOGIN_URL)
+        if getattr(request, "htmx", False) and response.status_code == 302 and getattr(response, "url", "").startswith(login):
+            page = request.htmx.current_url_abs_path or "/"
+            return HttpResponseClientRedirect(f"{login}?{urlencode({REDIRECT_FIELD_NAME: page})}")
+        return response

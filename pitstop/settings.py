@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.HtmxSessionExpiredMiddleware",
     "core.middleware.AuditActorMiddleware",
     "core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",

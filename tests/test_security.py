@@ -143,3 +143,29 @@ def test_activity_extends_the_session_at_most_once_a_minute(client, advisor_alic
     saved = Session.objects.get(pk=key).expire_date
     client.get("/customers/")
     assert Session.objects.get(pk=key).expire_date > saved
+
+
+def test_the_red_alert_poll_does_not_keep_an_idle_session_alive(client, advisor_alice):
+    from django.contrib.sessions.models import Session
+    from django.urls import reverse
+
+    from core.middleware import TOUCHED_KEY
+
+    client.post("/login/", {"username": "alice", "password": "pw-secret-1"})
+    key = client.cookies["sessionid"].value
+    session = client.session
+    session[TOUCHED_KEY] -= 61
+    session.save()
+    saved = Session.objects.get(pk=key).expire_date
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_BACKGROUND_POLL": "1"}
+    assert client.get(reverse("complaints:red_alert_banner"), **poll).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == saved  # an open tab is not activity
+    client.get("/customers/")
+    assert Session.objects.get(pk=key).expire_date > saved
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_whole_page_to_the_login(client, advisor_alice, customer_a):
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": f"http://testserver/customers/{customer_a.pk}/"}
+    response = client.get(f"/workshop/customers/{customer_a.pk}/card/", **htmx)
+    assert response.status_code == 200 and response["HX-Redirect"] == f"/login/?next=%2Fcustomers%2F{customer_a.pk}%2F"
+    assert client.get("/customers/").status_code == 302  # an ordinary page still redirects
