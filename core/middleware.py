@@ -74,8 +74,10 @@ class HtmxSessionExpiredMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if not (getattr(request, "htmx", False) and response.status_code == 302):
+            return response
         login = resolve_url(settings.LOGIN_URL)
-        if getattr(request, "htmx", False) and response.status_code == 302 and getattr(response, "url", "").startswith(login):
+        if getattr(response, "url", "").startswith(login):
             page = request.htmx.current_url_abs_path or "/"
             return HttpResponseClientRedirect(f"{login}?{urlencode({REDIRECT_FIELD_NAME: page})}")
         return response
