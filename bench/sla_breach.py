@@ -31,12 +31,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from complaints.models import Complaint  # noqa: E402
-from complaints.services.escalation import BATCH, due_candidates, warning_candidates  # noqa: E402
+from complaints.services.escalation import BATCH  # noqa: E402
 from core.db import analyze, bulk_insert, is_postgres, next_id, reset_sequences  # noqa: E402
 from core.seed import ensure_organisation, seed_customers  # noqa: E402
 from customers.models import Customer  # noqa: E402
 from sla.models import SlaState  # noqa: E402
 from sla.selectors import due_soon  # noqa: E402
+from sla.services import due_candidates, warning_candidates  # noqa: E402
 
 CHUNK = 50_000
 OPEN_SHARE = 0.5

@@ -3,7 +3,6 @@ confirm by the after-sales specialist ("1+1"), field-by-field corrections, joint
 first-use feedback shared with the salesperson."""
 
 import datetime as dt
-import logging
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
@@ -19,11 +18,18 @@ from core.policies import policy_value
 from core.scoping import store_for_write
 from customers.models import Channel
 from handover.models import CHECKED_FIELDS, JOINT_CHECKLIST, Correction, Handover, Promise
-from sla.models import SlaState, SlaTracked
-from sla.services import breach_claim, breached_clocks, deadline_after, sla_refresh, warning_claim
+from sla.models import SlaTracked
+from sla.services import (
+    claim_breaches,
+    deadline_after,
+    due_candidates,
+    handle_isolated,
+    sla_refresh,
+    warning_candidates,
+    warning_claim,
+)
 from tasks.models import Outcome, Task
 
-logger = logging.getLogger(__name__)
 BATCH = 500
 
 
@@ -305,45 +311,34 @@ def handover_escalate_due(*, now: dt.datetime | None = None) -> dict[str, int]:
     late form or confirmation goes to the store manager — each once (conditional claims)."""
     now = now or timezone.now()
     counts: Counter = Counter()
-    late = Handover.objects.filter(earliest_deadline_at__lte=now).order_by("earliest_deadline_at")
-    for pk in list(late.values_list("pk", flat=True)[:BATCH]):
-        _isolated(_breach, pk, now, counts, "breached")
-    warned = Handover.objects.filter(sla_state=SlaState.RUNNING, sla_warn_at__lte=now).order_by("sla_warn_at")
-    for pk in list(warned.values_list("pk", flat=True)[:BATCH]):
-        _isolated(_warn, pk, now, counts, "warned")
+    handovers = Handover.objects.select_related("vehicle")
+    for pk in list(due_candidates(Handover, now=now)[:BATCH]):
+        handle_isolated(_breach, handovers, pk, now, counts)
+    for pk in list(warning_candidates(Handover, now=now)[:BATCH]):
+        handle_isolated(_warn, handovers, pk, now, counts)
     return {"warned": counts["warned"], "breached": counts["breached"], "failed": counts["failed"]}
 
 
-def _isolated(handler, pk: int, now: dt.datetime, counts: Counter, counted: str) -> None:
-    """One handover per transaction: a failure is logged and retried next run, the others go on."""
-    try:
-        with transaction.atomic():
-            counts[counted] += handler(Handover.objects.select_for_update().select_related("vehicle").get(pk=pk), now)
-    except Exception:
-        logger.exception("handover %s: clock job failed", pk)
-        counts["failed"] += 1
-
-
-def _warn(handover: Handover, now: dt.datetime) -> int:
+def _warn(handover: Handover, now: dt.datetime) -> Counter:
     """The salesperson (form) or the after-sales specialist (confirmation) hears of the deadline
     while it can still be met: a task due at the deadline."""
     if not warning_claim(handover, now=now):
-        return 0
+        return Counter()
     clock = min((c for c in handover.SLA_CLOCKS if c.is_running(handover)), key=lambda c: c.due_at(handover))
     owner = handover.salesperson if clock.name == "submit" else handover.specialist
     due = clock.due_at(handover)
     _task(
         handover, f"warn_{clock.name}", owner, "handover_warning", f"{clock.label}将于 {timezone.localtime(due):%H:%M} 到期", due
     )
-    return 1
+    return Counter(warned=1)
 
 
-def _breach(handover: Handover, now: dt.datetime) -> int:
-    clocks = [clock for clock in breached_clocks(handover, now=now) if breach_claim(handover, clock, now=now)]
+def _breach(handover: Handover, now: dt.datetime) -> Counter:
+    clocks = claim_breaches(handover, now=now)
     for clock in clocks:
         _task(handover, f"late_{clock.name}", store_manager(handover.store_id), "handover_late", f"{clock.label}超时", now)
     _refresh_saved(handover, now)
-    return len(clocks)
+    return Counter(breached=len(clocks))
 
 
 def _refresh_saved(item: SlaTracked, now: dt.datetime) -> None:

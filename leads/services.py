@@ -3,7 +3,6 @@ salesperson or the store's sales team in turn within 1 h, follow-up within 24 h 
 the sales manager, close won/lost; the salesperson's care call when their customer arrives."""
 
 import datetime as dt
-import logging
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
@@ -19,11 +18,10 @@ from core.policies import policy_value
 from core.scoping import store_for_write
 from leads.models import Lead, LeadFollowUp
 from sla.models import SlaTracked
-from sla.services import breach_claim, breached_clocks, deadline_after, sla_refresh
+from sla.services import claim_breaches, deadline_after, due_candidates, handle_isolated, sla_refresh
 from tasks.models import Outcome, Task
 from vehicles.models import Vehicle
 
-logger = logging.getLogger(__name__)
 BATCH = 500
 
 
@@ -235,22 +233,12 @@ def lead_clocks_run(*, now: dt.datetime | None = None) -> dict[str, int]:
     is escalated to the sales manager once (conditional claim per clock)."""
     now = now or timezone.now()
     counts: Counter = Counter()
+    leads = Lead.objects.select_related("customer")
     for pk in list(Lead.objects.filter(status=Lead.Status.NEW).order_by("recorded_at").values_list("pk", flat=True)[:BATCH]):
-        _isolated(_retry_push, pk, now, counts)
-    for pk in list(
-        Lead.objects.filter(earliest_deadline_at__lte=now).order_by("earliest_deadline_at").values_list("pk", flat=True)[:BATCH]
-    ):
-        _isolated(_breach, pk, now, counts)
+        handle_isolated(_retry_push, leads, pk, now, counts)
+    for pk in list(due_candidates(Lead, now=now)[:BATCH]):
+        handle_isolated(_breach, leads, pk, now, counts)
     return {key: counts[key] for key in ("pushed", "escalated", "failed")}
-
-
-def _isolated(handler, pk: int, now: dt.datetime, counts: Counter) -> None:
-    try:
-        with transaction.atomic():
-            counts.update(handler(Lead.objects.select_for_update().select_related("customer").get(pk=pk), now))
-    except Exception:
-        logger.exception("lead %s: clock handling failed", pk)
-        counts["failed"] += 1
 
 
 def _retry_push(lead: Lead, now: dt.datetime) -> Counter:
@@ -276,7 +264,7 @@ def sales_manager(store_id: int) -> User | None:
 
 
 def _breach(lead: Lead, now: dt.datetime) -> Counter:
-    clocks = [clock for clock in breached_clocks(lead, now=now) if breach_claim(lead, clock, now=now)]
+    clocks = claim_breaches(lead, now=now)
     manager = sales_manager(lead.store_id) if clocks else None
     for clock in clocks:
         staff_task(

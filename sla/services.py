@@ -6,8 +6,12 @@ import datetime as dt
 import functools
 import logging
 import zoneinfo
+from collections import Counter
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
 
 from core.policies import POLICIES, policy_value
 from reminders.services import is_working_day
@@ -115,6 +119,34 @@ def sla_resume(item: SlaTracked, *, at: dt.datetime) -> dt.timedelta:
 # --- claims for the job (several workers, each breach and warning handled once) --------------------
 
 
+def due_candidates(model: type[SlaTracked], *, now: dt.datetime):
+    """Ids of items with a deadline passed and not handled: a range scan on the deadline index."""
+    return model.objects.filter(earliest_deadline_at__lte=now).order_by("earliest_deadline_at").values_list("pk", flat=True)
+
+
+def warning_candidates(model: type[SlaTracked], *, now: dt.datetime):
+    """Ids of running items past their warning time: a range scan on (sla_state, sla_warn_at). Breaches
+    are handled first in a run; the claim re-checks that the deadline is still ahead."""
+    return (
+        model.objects.filter(sla_state=SlaState.RUNNING, sla_warn_at__lte=now)
+        .order_by("sla_warn_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def handle_isolated(
+    handler: Callable[[SlaTracked, dt.datetime], Counter], queryset: QuerySet, pk: int, now: dt.datetime, counts: Counter
+) -> None:
+    """One item per transaction, on its locked row: its failure is logged and retried next run
+    (nothing of it is kept or counted), the others go on. The handler returns what it did, counted."""
+    try:
+        with transaction.atomic():
+            counts.update(handler(queryset.select_for_update().get(pk=pk), now))
+    except Exception:
+        logger.exception("clock job: %s %s failed", queryset.model.__name__, pk)
+        counts["failed"] += 1
+
+
 def breached_clocks(item: SlaTracked, *, now: dt.datetime) -> list[Clock]:
     """Running clocks whose deadline has passed: their breach is still to be handled."""
     if item.sla_paused_at is not None:
@@ -137,6 +169,11 @@ def breach_claim(item: SlaTracked, clock: Clock, *, now: dt.datetime) -> bool:
     if claimed:
         setattr(item, clock.breached, now)
     return claimed == 1
+
+
+def claim_breaches(item: SlaTracked, *, now: dt.datetime) -> list[Clock]:
+    """The clocks of this item that ran out and whose breach this worker now owns."""
+    return [clock for clock in breached_clocks(item, now=now) if breach_claim(item, clock, now=now)]
 
 
 def warning_claim(item: SlaTracked, *, now: dt.datetime) -> bool:

@@ -7,20 +7,23 @@ every deadline that passed meanwhile and escalates an item once, however many of
 """
 
 import datetime as dt
-import logging
 from collections import Counter
-from collections.abc import Callable
 
-from django.db import transaction
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent, ContactEvent, ContactRequest, Tier
 from complaints.services.complaint import complaint_event, escalate_to
 from complaints.services.notify import complaint_task, staff_task, store_manager, tier_owner
-from sla.models import Clock, SlaState, SlaTracked
-from sla.services import breach_claim, breached_clocks, sla_refresh, warning_claim
+from sla.models import Clock, SlaTracked
+from sla.services import (
+    claim_breaches,
+    due_candidates,
+    handle_isolated,
+    sla_refresh,
+    warning_candidates,
+    warning_claim,
+)
 
-logger = logging.getLogger(__name__)
 BATCH = 1000  # items per kind and run; a longer backlog is finished by the next runs
 
 
@@ -33,40 +36,10 @@ def sla_escalate_due(*, now: dt.datetime | None = None) -> dict[str, int]:
         (ContactRequest, _contact_breach, _contact_warning),
     ):
         for pk in list(due_candidates(model, now=now)[:BATCH]):
-            _isolated(on_breach, model, pk, now, counts)
+            handle_isolated(on_breach, model.objects, pk, now, counts)
         for pk in list(warning_candidates(model, now=now)[:BATCH]):
-            _isolated(on_warning, model, pk, now, counts)
+            handle_isolated(on_warning, model.objects, pk, now, counts)
     return {key: counts[key] for key in ("warned", "breached", "escalated", "failed")}
-
-
-def due_candidates(model: type[SlaTracked], *, now: dt.datetime):
-    """Ids of items with a deadline passed and not handled: a range scan on the deadline index."""
-    return model.objects.filter(earliest_deadline_at__lte=now).order_by("earliest_deadline_at").values_list("pk", flat=True)
-
-
-def warning_candidates(model: type[SlaTracked], *, now: dt.datetime):
-    """Ids of running items past their warning time: a range scan on (sla_state, sla_warn_at). Breaches
-    are handled first in a run; the claim re-checks that the deadline is still ahead."""
-    return (
-        model.objects.filter(sla_state=SlaState.RUNNING, sla_warn_at__lte=now)
-        .order_by("sla_warn_at")
-        .values_list("pk", flat=True)
-    )
-
-
-def _isolated(handler: Callable, model: type[SlaTracked], pk: int, now: dt.datetime, counts: Counter) -> None:
-    """One item per transaction: its failure is logged and retried next run (nothing of it is kept or
-    counted), the others go on."""
-    try:
-        with transaction.atomic():
-            counts.update(handler(model.objects.select_for_update().get(pk=pk), now))
-    except Exception:
-        logger.exception("escalation of %s %s failed", model.__name__, pk)
-        counts["failed"] += 1
-
-
-def _claimed(item: SlaTracked, now: dt.datetime) -> list[Clock]:
-    return [clock for clock in breached_clocks(item, now=now) if breach_claim(item, clock, now=now)]
 
 
 # --- complaints -----------------------------------------------------------------------------------
@@ -75,7 +48,7 @@ def _claimed(item: SlaTracked, now: dt.datetime) -> list[Clock]:
 def _complaint_breach(complaint: Complaint, now: dt.datetime) -> Counter:
     """Record each clock that ran out; if one of them drives the tier, go one tier up — once, even
     when several clocks ran out during an outage. Otherwise (or at L3) the tier's owner is told."""
-    clocks = _claimed(complaint, now)
+    clocks = claim_breaches(complaint, now=now)
     if not clocks:
         return Counter()
     for clock in clocks:
@@ -129,7 +102,7 @@ def _complaint_warning(complaint: Complaint, now: dt.datetime) -> Counter:
 def _contact_breach(contact: ContactRequest, now: dt.datetime) -> Counter:
     """An unanswered request past its standard is escalated to the store manager: on the escalation
     inbox, and as a task when the customer is known."""
-    clocks = _claimed(contact, now)
+    clocks = claim_breaches(contact, now=now)
     if not clocks:
         return Counter()
     note = _breach_note(contact, clocks[0])
