@@ -6,7 +6,7 @@ from appointments.api import router as appointments_router
 from complaints.api import contacts_router as complaint_contacts_router
 from complaints.api import red_alerts_router as complaint_red_alerts_router
 from complaints.api import router as complaints_router
-from core.api import AUTH, install_error_handlers
+from core.api import AUTH, TextParser, install_error_handlers
 from customers.api import interactions_router
 from customers.api import router as customers_router
 from dataio.api import exports_router as dataio_exports_router
@@ -29,7 +29,15 @@ from vehicles.api import router as vehicles_router
 from workshop.api import router as workshop_router
 
 # The Swagger page ships its own inline bootstrap script; it alone is exempt from the CSP.
-api = NinjaAPI(title="Pitstop API", version="1", auth=AUTH, urls_namespace="api", docs_url="/docs", docs_decorator=csp_exempt())
+api = NinjaAPI(
+    title="Pitstop API",
+    version="1",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    docs_decorator=csp_exempt(),
+    parser=TextParser(),
+)
 install_error_handlers(api)
 
 

@@ -137,3 +137,14 @@ def test_absurd_ids_and_offsets_are_4xx(api_alice):
 @pytest.mark.parametrize("limit", ["abc", "-1", "0", "1e9"])
 def test_junk_paging_never_errors_with_500(api_alice, limit):
     assert api_alice.get("/api/customers", {"limit": limit}).status_code in (200, 422)
+
+
+def test_text_with_a_nul_character_is_refused_before_any_service_runs(api_alice, customer_a):
+    """PostgreSQL cannot store U+0000; the API says so on both databases instead of failing halfway."""
+    from customers.models import Interaction
+
+    body = {"customer_id": customer_a.id, "channel": "wechat", "direction": "in", "summary": "咨询\u0000保养"}
+    response = post(api_alice, "/api/interactions", body)
+    assert response.status_code == 400 and "空字符" in response.json()["detail"]
+    assert not Interaction.objects.exists()
+    assert post(api_alice, "/api/interactions", {**body, "summary": "咨询保养"}).status_code == 201
